@@ -1,0 +1,331 @@
+import NIOCore
+
+/// Reads data elements out of a buffer in one transfer syntax's encoding (PS3.5 §7).
+///
+/// Values are slices of the input buffer (no copy) except in big endian input, where
+/// numeric values are byte-swapped into new little endian buffers. Every length is checked
+/// against what encloses it before it is used.
+struct DataSetParser {
+    private(set) var buffer: ByteBuffer
+    let options: ReadOptions
+    let isLittleEndian: Bool
+
+    init(buffer: ByteBuffer, isLittleEndian: Bool, options: ReadOptions) {
+        self.buffer = buffer
+        self.isLittleEndian = isLittleEndian
+        self.options = options
+    }
+
+    var offset: Int { buffer.readerIndex }
+    var end: Int { buffer.writerIndex }
+
+    /// Where a data set ends: at an absolute index, at an item delimitation item, or
+    /// when the group changes (for the file meta information).
+    enum Boundary {
+        case index(Int)
+        case itemDelimiter(limit: Int)
+        case groupOtherThan(UInt16)
+    }
+
+    // MARK: Data sets
+
+    /// Reads elements until the boundary; for `.itemDelimiter`, consumes the delimiter.
+    mutating func readDataSet(
+        until boundary: Boundary, explicitVR assumedExplicit: Bool, depth: Int,
+        inherited characterSet: SpecificCharacterSet?
+    ) throws(DICOMReadError) -> DataSet {
+        guard depth <= options.maximumDepth else {
+            throw .nestingTooDeep(offset: offset, limit: options.maximumDepth)
+        }
+        var dataSet = DataSet(inheritedCharacterSet: characterSet)
+        let limit: Int
+        switch boundary {
+        case .index(let index): limit = index
+        case .itemDelimiter(let index): limit = index
+        case .groupOtherThan: limit = end
+        }
+        let explicitVR = detectExplicitVR(assumed: assumedExplicit, limit: limit)
+        var itemCharacterSet: SpecificCharacterSet?
+        while offset < limit {
+            let headerStart = offset
+            if limit - headerStart < 4, depth == 0 {
+                // A few stray bytes after the last element: tolerated, as other readers do.
+                buffer.moveReaderIndex(to: limit)
+                break
+            }
+            let tag = try peekTag(limit: limit)
+            if case .groupOtherThan(let group) = boundary, tag.group != group { break }
+            if options.stopBeforePixelData, depth == 0, tag >= .pixelData { break }
+            if tag == .itemDelimitationItem {
+                try skip(8, limit: limit)
+                if case .itemDelimiter = boundary { return dataSet }
+                // A stray delimiter in a defined-length item: skip it, as DCMTK does.
+                continue
+            }
+            if tag == .sequenceDelimitationItem, depth == 0 {
+                // Some writers leave a sequence delimiter at the top level; it ends nothing.
+                try skip(8, limit: limit)
+                continue
+            }
+            if tag.group == 0xFFFE {
+                throw .unexpectedTag(tag: tag, offset: headerStart, context: "where a data element belongs")
+            }
+            if itemCharacterSet == nil, tag > .specificCharacterSet {
+                itemCharacterSet = dataSet.characterSet
+            }
+            let element = try readElement(
+                limit: limit, explicitVR: explicitVR, depth: depth, in: dataSet,
+                characterSet: itemCharacterSet ?? dataSet.characterSet)
+            dataSet.insert(element)
+        }
+        if case .itemDelimiter = boundary, depth > 0 {
+            throw .truncated(offset: offset, needed: 8, available: 0)
+        }
+        return dataSet
+    }
+
+    /// Explicit VR data whose transfer syntax says implicit, or the other way round, is found
+    /// in the wild; like pydicom and DCMTK, trust the bytes of the first element.
+    private func detectExplicitVR(assumed: Bool, limit: Int) -> Bool {
+        guard limit - offset >= 6,
+            let group = buffer.getInteger(at: offset, endianness: endianness, as: UInt16.self),
+            group != 0xFFFE,
+            let first = buffer.getInteger(at: offset + 4, as: UInt8.self),
+            let second = buffer.getInteger(at: offset + 5, as: UInt8.self)
+        else { return assumed }
+        let looksExplicit = VR(byte0: first, byte1: second) != nil
+        return looksExplicit
+    }
+
+    var endianness: Endianness { isLittleEndian ? .little : .big }
+
+    // MARK: Elements
+
+    private mutating func readElement(
+        limit: Int, explicitVR: Bool, depth: Int, in dataSet: DataSet, characterSet: SpecificCharacterSet
+    ) throws(DICOMReadError) -> DataElement {
+        let headerStart = offset
+        let tag = try readTag(limit: limit)
+        var vr: VR
+        let length: UInt32
+        if explicitVR {
+            let first = try readUInt8(limit: limit)
+            let second = try readUInt8(limit: limit)
+            guard let explicit = VR(byte0: first, byte1: second) else {
+                throw .invalidVR(tag: tag, offset: headerStart + 4, bytes: UInt16(first) << 8 | UInt16(second))
+            }
+            vr = explicit
+            if vr.hasLongExplicitLength {
+                try skip(2, limit: limit)
+                length = try readUInt32(limit: limit)
+            } else {
+                length = UInt32(try readUInt16(limit: limit))
+            }
+        } else {
+            length = try readUInt32(limit: limit)
+            vr = ImplicitVR.resolve(tag: tag, length: length, in: dataSet)
+        }
+
+        if length == 0xFFFF_FFFF {
+            return try readUndefinedLength(
+                tag: tag, vr: vr, headerStart: headerStart, limit: limit, explicitVR: explicitVR, depth: depth,
+                characterSet: characterSet)
+        }
+        let valueStart = offset
+        guard Int(length) <= limit - valueStart else {
+            if valueStart + Int(length) > end {
+                throw .truncated(offset: valueStart, needed: Int(length), available: end - valueStart)
+            }
+            throw .invalidLength(tag: tag, offset: headerStart, length: length)
+        }
+        let valueEnd = valueStart + Int(length)
+        if vr == .SQ {
+            let items = try readItems(
+                until: valueEnd, explicitVR: explicitVR, depth: depth + 1, characterSet: characterSet)
+            return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
+        }
+        if vr == .UN, options.reinterpretUN, let known = ImplicitVR.knownVR(for: tag, in: dataSet), known != .UN {
+            if known == .SQ {
+                // PS3.5 §6.2.2: a UN value is encoded in Implicit VR Little Endian.
+                var nested = DataSetParser(
+                    buffer: buffer.getSlice(at: valueStart, length: Int(length)) ?? ByteBuffer(),
+                    isLittleEndian: true, options: options)
+                if let items = try? nested.readItems(
+                    until: nested.end, explicitVR: false, depth: depth + 1, characterSet: characterSet)
+                {
+                    buffer.moveReaderIndex(to: valueEnd)
+                    return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
+                }
+            } else if known.binaryWidth == nil || Int(length) % (known.binaryWidth ?? 1) == 0 {
+                vr = known
+            }
+        }
+        guard let value = buffer.readSlice(length: Int(length)) else {
+            throw .truncated(offset: valueStart, needed: Int(length), available: end - valueStart)
+        }
+        if !isLittleEndian, let width = vr.swapWidth, width > 1 {
+            return DataElement(tag: tag, vr: vr, bytes: ByteSwapping.swapped(value, width: width))
+        }
+        return DataElement(tag: tag, vr: vr, bytes: value)
+    }
+
+    private mutating func readUndefinedLength(
+        tag: Tag, vr: VR, headerStart: Int, limit: Int, explicitVR: Bool, depth: Int,
+        characterSet: SpecificCharacterSet
+    ) throws(DICOMReadError) -> DataElement {
+        if tag == .pixelData, vr != .SQ {
+            return DataElement(
+                tag: tag, vr: vr == .UN ? .OB : vr, value: .encapsulated(try readFragments(limit: limit)))
+        }
+        switch vr {
+        case .SQ:
+            let items = try readItems(
+                untilDelimiterBefore: limit, explicitVR: explicitVR, depth: depth + 1, characterSet: characterSet)
+            return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
+        case .UN:
+            // PS3.5 §6.2.2: UN of undefined length is a sequence in Implicit VR Little Endian.
+            let items = try readItems(
+                untilDelimiterBefore: limit, explicitVR: false, depth: depth + 1, characterSet: characterSet)
+            return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
+        default:
+            // Anything else of undefined length that is made of items is read as a sequence.
+            if limit - offset >= 4, (try? peekTag(limit: limit)) == .item {
+                let items = try readItems(
+                    untilDelimiterBefore: limit, explicitVR: explicitVR, depth: depth + 1, characterSet: characterSet)
+                return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
+            }
+            throw .invalidLength(tag: tag, offset: headerStart, length: 0xFFFF_FFFF)
+        }
+    }
+
+    // MARK: Sequences and items
+
+    /// Items of a defined-length sequence.
+    mutating func readItems(
+        until sequenceEnd: Int, explicitVR: Bool, depth: Int, characterSet: SpecificCharacterSet
+    ) throws(DICOMReadError) -> [DataSet] {
+        var items: [DataSet] = []
+        while offset < sequenceEnd {
+            let tagOffset = offset
+            let tag = try readTag(limit: sequenceEnd)
+            let length = try readUInt32(limit: sequenceEnd)
+            if tag == .sequenceDelimitationItem { continue }
+            guard tag == .item else {
+                throw .unexpectedTag(tag: tag, offset: tagOffset, context: "in a sequence, where an item belongs")
+            }
+            items.append(
+                try readItemBody(
+                    length: length, tagOffset: tagOffset, limit: sequenceEnd, explicitVR: explicitVR, depth: depth,
+                    characterSet: characterSet))
+        }
+        return items
+    }
+
+    /// Items of an undefined-length sequence, up to and including its delimiter.
+    mutating func readItems(
+        untilDelimiterBefore limit: Int, explicitVR: Bool, depth: Int, characterSet: SpecificCharacterSet
+    ) throws(DICOMReadError) -> [DataSet] {
+        var items: [DataSet] = []
+        while true {
+            let tagOffset = offset
+            let tag = try readTag(limit: limit)
+            let length = try readUInt32(limit: limit)
+            if tag == .sequenceDelimitationItem { return items }
+            guard tag == .item else {
+                throw .unexpectedTag(tag: tag, offset: tagOffset, context: "in a sequence, where an item belongs")
+            }
+            items.append(
+                try readItemBody(
+                    length: length, tagOffset: tagOffset, limit: limit, explicitVR: explicitVR, depth: depth,
+                    characterSet: characterSet))
+        }
+    }
+
+    private mutating func readItemBody(
+        length: UInt32, tagOffset: Int, limit: Int, explicitVR: Bool, depth: Int, characterSet: SpecificCharacterSet
+    ) throws(DICOMReadError) -> DataSet {
+        if length == 0xFFFF_FFFF {
+            return try readDataSet(
+                until: .itemDelimiter(limit: limit), explicitVR: explicitVR, depth: depth, inherited: characterSet)
+        }
+        guard Int(length) <= limit - offset else {
+            if offset + Int(length) > end {
+                throw .truncated(offset: offset, needed: Int(length), available: end - offset)
+            }
+            throw .invalidLength(tag: .item, offset: tagOffset, length: length)
+        }
+        return try readDataSet(
+            until: .index(offset + Int(length)), explicitVR: explicitVR, depth: depth, inherited: characterSet)
+    }
+
+    /// Encapsulated pixel data (PS3.5 A.4): the basic offset table item, then one item per
+    /// fragment, then the sequence delimiter. Fragments stay slices of the input.
+    private mutating func readFragments(limit: Int) throws(DICOMReadError) -> EncapsulatedPixelData {
+        var offsetTable: ByteBuffer?
+        var fragments: [ByteBuffer] = []
+        while true {
+            let tagOffset = offset
+            let tag = try readTag(limit: limit)
+            let length = try readUInt32(limit: limit)
+            if tag == .sequenceDelimitationItem { break }
+            guard tag == .item else {
+                throw .unexpectedTag(tag: tag, offset: tagOffset, context: "in encapsulated pixel data")
+            }
+            guard length != 0xFFFF_FFFF, Int(length) <= limit - offset else {
+                if length != 0xFFFF_FFFF, offset + Int(length) > end {
+                    throw .truncated(offset: offset, needed: Int(length), available: end - offset)
+                }
+                throw .invalidLength(tag: .item, offset: tagOffset, length: length)
+            }
+            guard let fragment = buffer.readSlice(length: Int(length)) else {
+                throw .truncated(offset: offset, needed: Int(length), available: end - offset)
+            }
+            if offsetTable == nil { offsetTable = fragment } else { fragments.append(fragment) }
+        }
+        return EncapsulatedPixelData(basicOffsetTable: offsetTable ?? ByteBuffer(), fragments: fragments)
+    }
+
+    // MARK: Primitive reads, bounded by the enclosing limit
+
+    private func peekTag(limit: Int) throws(DICOMReadError) -> Tag {
+        guard limit - offset >= 4,
+            let group = buffer.getInteger(at: offset, endianness: endianness, as: UInt16.self),
+            let element = buffer.getInteger(at: offset + 2, endianness: endianness, as: UInt16.self)
+        else { throw .truncated(offset: offset, needed: 4, available: max(0, min(limit, end) - offset)) }
+        return Tag(group, element)
+    }
+
+    private mutating func readTag(limit: Int) throws(DICOMReadError) -> Tag {
+        let tag = try peekTag(limit: limit)
+        buffer.moveReaderIndex(forwardBy: 4)
+        return tag
+    }
+
+    private mutating func readUInt8(limit: Int) throws(DICOMReadError) -> UInt8 {
+        guard limit - offset >= 1, let value = buffer.readInteger(as: UInt8.self) else {
+            throw .truncated(offset: offset, needed: 1, available: 0)
+        }
+        return value
+    }
+
+    private mutating func readUInt16(limit: Int) throws(DICOMReadError) -> UInt16 {
+        guard limit - offset >= 2, let value = buffer.readInteger(endianness: endianness, as: UInt16.self) else {
+            throw .truncated(offset: offset, needed: 2, available: max(0, min(limit, end) - offset))
+        }
+        return value
+    }
+
+    private mutating func readUInt32(limit: Int) throws(DICOMReadError) -> UInt32 {
+        guard limit - offset >= 4, let value = buffer.readInteger(endianness: endianness, as: UInt32.self) else {
+            throw .truncated(offset: offset, needed: 4, available: max(0, min(limit, end) - offset))
+        }
+        return value
+    }
+
+    private mutating func skip(_ count: Int, limit: Int) throws(DICOMReadError) {
+        guard limit - offset >= count else {
+            throw .truncated(offset: offset, needed: count, available: max(0, min(limit, end) - offset))
+        }
+        buffer.moveReaderIndex(forwardBy: count)
+    }
+}

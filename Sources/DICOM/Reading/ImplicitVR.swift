@@ -1,0 +1,57 @@
+import NIOCore
+
+/// The VR of an element whose encoding doesn't carry one: Implicit VR Little Endian, and UN
+/// values reinterpreted with the VR the dictionary knows (PS3.5 §6.2.2, §7.1.3).
+enum ImplicitVR {
+    static func resolve(tag: Tag, length: UInt32, in dataSet: DataSet) -> VR {
+        if tag.isGroupLength { return .UL }
+        if tag.isPrivateCreator { return .LO }
+        return knownVR(for: tag, in: dataSet) ?? .UN
+    }
+
+    /// The dictionary's VR for a public tag, or the private dictionary's for a private tag
+    /// whose creator is present; nil when neither knows it.
+    static func knownVR(for tag: Tag, in dataSet: DataSet) -> VR? {
+        let entry: DictionaryEntry?
+        if tag.isPrivate {
+            if tag.isPrivateCreator { return .LO }
+            guard let creator = dataSet.privateCreator(of: tag) else { return nil }
+            entry = DataDictionary.privateEntry(creator: creator, tag: tag)
+        } else {
+            entry = DataDictionary.entry(for: tag)
+        }
+        guard let entry, !entry.vrs.isEmpty else { return nil }
+        return disambiguate(entry.vrs, tag: tag, in: dataSet)
+    }
+
+    /// Chooses among the VRs the dictionary allows ("US or SS", "OB or OW", …) from what
+    /// the data set says, as PS3.5 Annex A and pydicom do for implicit VR data.
+    static func disambiguate(_ vrs: [VR], tag: Tag, in dataSet: DataSet) -> VR {
+        guard vrs.count > 1, let first = vrs.first else { return vrs.first ?? .UN }
+        if vrs.contains(.OW) { return .OW }  // OB or OW, US or OW, US or SS or OW: OW in implicit VR
+        if vrs.contains(.US), vrs.contains(.SS) {
+            return dataSet.int(.pixelRepresentation) == 1 ? .SS : .US
+        }
+        return first
+    }
+}
+
+/// Byte order conversion for the numeric values of Explicit VR Big Endian data.
+enum ByteSwapping {
+    static func swapped(_ value: ByteBuffer, width: Int) -> ByteBuffer {
+        var result = ByteBuffer()
+        result.reserveCapacity(value.readableBytes)
+        value.withUnsafeReadableBytes { source in
+            let whole = source.count - source.count % width
+            var index = 0
+            while index < whole {
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    result.writeInteger(source[index + offset])
+                }
+                index += width
+            }
+            if whole < source.count { result.writeBytes(UnsafeRawBufferPointer(rebasing: source[whole...])) }
+        }
+        return result
+    }
+}

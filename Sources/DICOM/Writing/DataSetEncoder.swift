@@ -1,0 +1,95 @@
+import NIOCore
+
+/// Encodes data sets in one transfer syntax (PS3.5 §7). Sequences and items are written with
+/// undefined length, so nothing has to be measured before it is written; values are copied
+/// into the output once, from the slices they are kept as.
+struct DataSetEncoder {
+    let isExplicitVR: Bool
+    let isLittleEndian: Bool
+
+    init(transferSyntax: TransferSyntax) {
+        self.isExplicitVR = transferSyntax.isExplicitVR
+        self.isLittleEndian = transferSyntax.isLittleEndian
+    }
+
+    init(isExplicitVR: Bool, isLittleEndian: Bool) {
+        self.isExplicitVR = isExplicitVR
+        self.isLittleEndian = isLittleEndian
+    }
+
+    var endianness: Endianness { isLittleEndian ? .little : .big }
+
+    func encode(_ dataSet: DataSet, into output: inout ByteBuffer) throws(DICOMWriteError) {
+        for element in dataSet.elements {
+            // Group lengths other than the meta's are retired and go stale on any edit.
+            if element.tag.isGroupLength, element.tag.group != 0x0002 { continue }
+            try encode(element, into: &output)
+        }
+    }
+
+    func encode(_ element: DataElement, into output: inout ByteBuffer) throws(DICOMWriteError) {
+        switch element.value {
+        case .bytes(let value):
+            var length = value.readableBytes
+            let padded = length % 2 == 1
+            if padded { length += 1 }
+            var vr = element.vr
+            if isExplicitVR, !vr.hasLongExplicitLength, length > 0xFFFF {
+                // Too long for a 16-bit length: UN has a 32-bit one (DCMTK does the same).
+                vr = .UN
+            }
+            guard length <= 0xFFFF_FFFE else { throw .valueTooLong(tag: element.tag, length: length) }
+            writeHeader(tag: element.tag, vr: vr, length: UInt32(length), into: &output)
+            if !isLittleEndian, let width = element.vr.swapWidth, width > 1 {
+                output.writeImmutableBuffer(ByteSwapping.swapped(value, width: width))
+            } else {
+                output.writeImmutableBuffer(value)
+            }
+            if padded { output.writeInteger(element.vr.paddingByte) }
+        case .sequence(let items):
+            writeHeader(tag: element.tag, vr: .SQ, length: 0xFFFF_FFFF, into: &output)
+            for item in items {
+                writeDelimiter(.item, length: 0xFFFF_FFFF, into: &output)
+                try encode(item, into: &output)
+                writeDelimiter(.itemDelimitationItem, length: 0, into: &output)
+            }
+            writeDelimiter(.sequenceDelimitationItem, length: 0, into: &output)
+        case .encapsulated(let pixelData):
+            writeHeader(tag: element.tag, vr: element.vr == .OW ? .OW : .OB, length: 0xFFFF_FFFF, into: &output)
+            writeFragment(pixelData.basicOffsetTable, into: &output)
+            for fragment in pixelData.fragments { writeFragment(fragment, into: &output) }
+            writeDelimiter(.sequenceDelimitationItem, length: 0, into: &output)
+        }
+    }
+
+    private func writeFragment(_ fragment: ByteBuffer, into output: inout ByteBuffer) {
+        let padded = fragment.readableBytes % 2 == 1
+        writeDelimiter(.item, length: UInt32(fragment.readableBytes + (padded ? 1 : 0)), into: &output)
+        output.writeImmutableBuffer(fragment)
+        if padded { output.writeInteger(UInt8(0)) }
+    }
+
+    private func writeHeader(tag: Tag, vr: VR, length: UInt32, into output: inout ByteBuffer) {
+        output.writeInteger(tag.group, endianness: endianness)
+        output.writeInteger(tag.element, endianness: endianness)
+        if isExplicitVR {
+            let (first, second) = vr.bytes
+            output.writeInteger(first)
+            output.writeInteger(second)
+            if vr.hasLongExplicitLength {
+                output.writeInteger(UInt16(0))
+                output.writeInteger(length, endianness: endianness)
+            } else {
+                output.writeInteger(UInt16(truncatingIfNeeded: length), endianness: endianness)
+            }
+        } else {
+            output.writeInteger(length, endianness: endianness)
+        }
+    }
+
+    private func writeDelimiter(_ tag: Tag, length: UInt32, into output: inout ByteBuffer) {
+        output.writeInteger(tag.group, endianness: endianness)
+        output.writeInteger(tag.element, endianness: endianness)
+        output.writeInteger(length, endianness: endianness)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Apus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apus",
+        abstract: "Apus, a DICOM archive.",
+        subcommands: [Dump.self]
+    )
+}
