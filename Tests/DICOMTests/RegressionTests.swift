@@ -5,6 +5,34 @@ import Testing
 /// One test per bug the corpus and fuzz tests found, named after the bug.
 @Suite("regressions")
 struct RegressionTests {
+    /// pydicom's DICOMDIR-nooffset: the last directory record lost two elements (24 bytes)
+    /// but kept its item length, which now runs past the end of its defined-length sequence.
+    /// pydicom and DCMTK read the item up to the end of the sequence; Apus said `.truncated`.
+    @Test func itemLengthOverrunningItsSequence() throws {
+        var item = RawEncoder()
+        item.explicit(Tag(0x0004, 0x1430), .CS, "IMAGE ")
+        var sequence = RawEncoder()
+        sequence.item(length: UInt32(item.bytes.count + 24))
+        sequence.bytes += item.bytes
+        var body = RawEncoder()
+        body.explicitHeader(Tag(0x0004, 0x1220), .SQ, length: UInt32(sequence.bytes.count))
+        body.bytes += sequence.bytes
+        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.1", body: body.bytes)))
+        let records = try #require(file.dataSet[Tag(0x0004, 0x1220)]?.items)
+        #expect(records.count == 1)
+        #expect(records.first?.string(Tag(0x0004, 0x1430)) == "IMAGE")
+    }
+
+    /// An item that overruns an undefined-length sequence has nothing to end with: still an error.
+    @Test func itemLengthOverrunningTheDataIsAnError() {
+        var body = RawEncoder()
+        body.explicitHeader(Tag(0x0004, 0x1220), .SQ, length: 0xFFFF_FFFF)
+        body.item(length: 100)
+        body.explicit(Tag(0x0004, 0x1430), .CS, "IMAGE ")
+        let input = ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.1", body: body.bytes))
+        #expect(throws: DICOMReadError.self) { try DICOMFile(reading: input) }
+    }
+
     /// Big endian values were swapped a byte at a time through `writeInteger`: 1.3 s for the
     /// 2-frame OBXXXX1A_expb in a debug build. Now one pass over memory, words of 2, 4 or 8.
     @Test func bigEndianValuesSwapInOnePass() {

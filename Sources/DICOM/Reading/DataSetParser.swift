@@ -216,7 +216,7 @@ struct DataSetParser {
             items.append(
                 try readItemBody(
                     length: length, tagOffset: tagOffset, limit: sequenceEnd, explicitVR: explicitVR, depth: depth,
-                    characterSet: characterSet))
+                    characterSet: characterSet, endsWithSequence: true))
         }
         return items
     }
@@ -241,12 +241,19 @@ struct DataSetParser {
         }
     }
 
+    /// An item's elements. `endsWithSequence`: the enclosing sequence has a defined length, and
+    /// an item length that runs past it is taken to end with the sequence, as pydicom and DCMTK
+    /// read it (writers that drop elements from a record without fixing its item length).
     private mutating func readItemBody(
-        length: UInt32, tagOffset: Int, limit: Int, explicitVR: Bool, depth: Int, characterSet: SpecificCharacterSet
+        length: UInt32, tagOffset: Int, limit: Int, explicitVR: Bool, depth: Int, characterSet: SpecificCharacterSet,
+        endsWithSequence: Bool = false
     ) throws(DICOMReadError) -> DataSet {
         if length == 0xFFFF_FFFF {
             return try readDataSet(
                 until: .itemDelimiter(limit: limit), explicitVR: explicitVR, depth: depth, inherited: characterSet)
+        }
+        if endsWithSequence, Int(length) > limit - offset {
+            return try readDataSet(until: .index(limit), explicitVR: explicitVR, depth: depth, inherited: characterSet)
         }
         guard Int(length) <= limit - offset else {
             if offset + Int(length) > end {
