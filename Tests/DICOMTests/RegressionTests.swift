@@ -60,3 +60,18 @@ struct RegressionTests {
         #expect(odd.readableBytesView.elementsEqual([3, 2, 1, 6, 5, 4]))
     }
 }
+
+extension RegressionTests {
+    /// A UN value whose VR the dictionary knows was byte-swapped in big endian input, as if it
+    /// were big endian; PS3.5 §6.2.2 note 2 says it is little endian whatever the syntax
+    /// (found writing the corpus in big endian: Apus keeps UN values as they are).
+    @Test func unknownVRValueInBigEndianIsLittleEndian() throws {
+        var body = RawEncoder(littleEndian: false)
+        body.explicit(Tag(0x0028, 0x0010), .UN, [0x00, 0x02])  // Rows 512, little endian
+        body.explicit(Tag(0x0028, 0x0011), .US, [0x01, 0x00])  // Columns 256, big endian
+        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.2", body: body.bytes)))
+        #expect(file.dataSet[Tag(0x0028, 0x0010)]?.vr == .US)
+        #expect(file.dataSet.int(Tag(0x0028, 0x0010)) == 512)
+        #expect(file.dataSet.int(Tag(0x0028, 0x0011)) == 256)
+    }
+}

@@ -144,6 +144,7 @@ struct DataSetParser {
                 until: valueEnd, explicitVR: explicitVR, depth: depth + 1, characterSet: characterSet)
             return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
         }
+        var reinterpreted = false
         if vr == .UN, options.reinterpretUN, let known = ImplicitVR.knownVR(for: tag, in: dataSet), known != .UN {
             if known == .SQ {
                 // PS3.5 §6.2.2: a UN value is encoded in Implicit VR Little Endian.
@@ -158,12 +159,14 @@ struct DataSetParser {
                 }
             } else if known.binaryWidth == nil || Int(length) % (known.binaryWidth ?? 1) == 0 {
                 vr = known
+                // PS3.5 §6.2.2 note 2: a UN value is little endian whatever the transfer syntax.
+                reinterpreted = true
             }
         }
         guard let value = buffer.readSlice(length: Int(length)) else {
             throw .truncated(offset: valueStart, needed: Int(length), available: end - valueStart)
         }
-        if !isLittleEndian, let width = vr.swapWidth, width > 1 {
+        if !isLittleEndian, !reinterpreted, let width = vr.swapWidth, width > 1 {
             return DataElement(tag: tag, vr: vr, bytes: ByteSwapping.swapped(value, width: width))
         }
         return DataElement(tag: tag, vr: vr, bytes: value)
