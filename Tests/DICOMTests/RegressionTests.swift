@@ -74,4 +74,24 @@ extension RegressionTests {
         #expect(file.dataSet.int(Tag(0x0028, 0x0010)) == 512)
         #expect(file.dataSet.int(Tag(0x0028, 0x0011)) == 256)
     }
+
+    /// emri_small_jpeg_2k_lossless.dcm has encapsulated pixel data with VR OW; the writer kept
+    /// OW and dcmdump warned about Apus's copy. PS3.5 A.4 says OB: the reader now says OB and
+    /// the writer writes OB.
+    @Test func encapsulatedPixelDataIsOB() throws {
+        var body = RawEncoder()
+        body.explicitHeader(.pixelData, .OW, length: 0xFFFF_FFFF)
+        body.item(length: 0)
+        body.item(length: 4)
+        body.bytes += [1, 2, 3, 4]
+        body.sequenceEnd()
+        let input = ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.4.90", body: body.bytes))
+        let file = try DICOMFile(reading: input)
+        #expect(file.dataSet[.pixelData]?.vr == .OB)
+        var written = try file.encoded()
+        let headerStart = try #require(written.readableBytesView.firstRange(of: [0xE0, 0x7F, 0x10, 0x00]))
+        #expect(written.getString(at: headerStart.upperBound, length: 2) == "OB")
+        written.moveReaderIndex(to: 0)
+        #expect(try DICOMFile(reading: written).dataSet == file.dataSet)
+    }
 }

@@ -177,8 +177,8 @@ struct DataSetParser {
         characterSet: SpecificCharacterSet
     ) throws(DICOMReadError) -> DataElement {
         if tag == .pixelData, vr != .SQ {
-            return DataElement(
-                tag: tag, vr: vr == .UN ? .OB : vr, value: .encapsulated(try readFragments(limit: limit)))
+            // PS3.5 A.4: encapsulated pixel data is OB, whatever VR (OW, UN) the file gave it.
+            return DataElement(tag: tag, vr: .OB, value: .encapsulated(try readFragments(limit: limit)))
         }
         switch vr {
         case .SQ:

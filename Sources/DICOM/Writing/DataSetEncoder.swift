@@ -55,7 +55,8 @@ struct DataSetEncoder {
             }
             writeDelimiter(.sequenceDelimitationItem, length: 0, into: &output)
         case .encapsulated(let pixelData):
-            writeHeader(tag: element.tag, vr: element.vr == .OW ? .OW : .OB, length: 0xFFFF_FFFF, into: &output)
+            // PS3.5 A.4: encapsulated pixel data is OB (DCMTK warns about OW).
+            writeHeader(tag: element.tag, vr: .OB, length: 0xFFFF_FFFF, into: &output)
             writeFragment(pixelData.basicOffsetTable, into: &output)
             for fragment in pixelData.fragments { writeFragment(fragment, into: &output) }
             writeDelimiter(.sequenceDelimitationItem, length: 0, into: &output)

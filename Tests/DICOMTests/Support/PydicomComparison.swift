@@ -23,8 +23,13 @@ struct PydicomComparison {
     /// UN in Apus where pydicom found a VR in its dictionary and Apus's dictionary has none.
     private(set) var dictionaryGaps: [String] = []
 
-    init(rules: Rules) {
+    /// False for implicit VR data that Apus wrote: pydicom's VRs are then its dictionary's
+    /// guesses, not what Apus holds, and only the values are compared.
+    let vrIsWritten: Bool
+
+    init(rules: Rules, vrIsWritten: Bool = true) {
         self.rules = rules
+        self.vrIsWritten = vrIsWritten
     }
 
     mutating func compare(_ apus: DataSet, with pydicom: [Pydicom.Element], path: String) {
@@ -96,12 +101,21 @@ struct PydicomComparison {
         _ element: DataElement, with reference: Pydicom.Element, in dataSet: DataSet, path: String
     ) -> VROutcome {
         guard let expected = reference.vr, expected != element.vr.rawValue else { return .same }
+        if case .encapsulated = element.value, element.vr == .OB {
+            // PS3.5 A.4: Apus reads encapsulated pixel data as OB whatever the file says.
+            ambiguousVRs.append("\(path) OB, pydicom \(expected) (encapsulated pixel data)")
+            return .ambiguous
+        }
         // pydicom took the VR from its dictionary (implicit VR, or UN replaced by the known VR)
         // and Apus's dictionary doesn't know the tag: Apus keeps UN bytes.
         let fromDictionary = reference.rawVR == nil || reference.rawVR == "UN"
         if element.vr == .UN, fromDictionary, ImplicitVR.knownVR(for: element.tag, in: dataSet) == nil {
             dictionaryGaps.append("\(path) pydicom \(expected)")
             return .dictionaryGap
+        }
+        if !vrIsWritten, reference.rawVR == nil {
+            ambiguousVRs.append("\(path) \(element.vr), pydicom's dictionary \(expected)")
+            return .ambiguous
         }
         if let options = reference.dictVR, options.contains(" or "),
             options.contains(expected), options.contains(element.vr.rawValue)
