@@ -5,6 +5,11 @@ Usage:
     scripts/pydicom-dump.py FILE...         one record per file, in the order given
     scripts/pydicom-dump.py --corpus        every file of pydicom.data.get_testdata_files()
     scripts/pydicom-dump.py --list          the corpus paths, one a line
+    scripts/pydicom-dump.py --keep-un FILE...
+                                            keep UN values as bytes (pydicom otherwise
+                                            parses a UN value of a known sequence in the
+                                            file's byte order, where PS3.5 §6.2.2 says
+                                            implicit VR little endian: wrong in big endian)
 
 Output (stdout), deterministic for the same files and pydicom version:
 
@@ -46,6 +51,7 @@ import warnings
 import zlib
 
 import pydicom
+import pydicom.config
 import pydicom.dataset
 from pydicom.dataelem import RawDataElement
 from pydicom.datadict import dictionary_VR
@@ -188,6 +194,9 @@ def main(arguments: list[str]) -> int:
     if arguments == ["--list"]:
         print("\n".join(corpus()))
         return 0
+    if arguments[:1] == ["--keep-un"]:
+        pydicom.config.replace_un_with_known_vr = False
+        arguments = arguments[1:]
     if arguments == ["--corpus"]:
         paths = corpus()
     elif arguments and not any(argument.startswith("--") for argument in arguments):

@@ -86,8 +86,10 @@ enum Pydicom {
         return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
-    static func dump(paths: [String]) throws(Unavailable) -> Dump {
-        try dump(arguments: paths)
+    /// pydicom's view of these files; `keepUN`: leave UN values as bytes (see the script).
+    static func dump(paths: [String], keepUN: Bool = false) throws(Unavailable) -> Dump {
+        guard !paths.isEmpty else { return Dump(pydicom: "", files: []) }
+        return try dump(arguments: (keepUN ? ["--keep-un"] : []) + paths)
     }
 
     private static func dump(arguments: [String]) throws(Unavailable) -> Dump {
