@@ -46,6 +46,10 @@ struct DataSetParser {
         }
         let explicitVR = detectExplicitVR(assumed: assumedExplicit, limit: limit)
         var itemCharacterSet: SpecificCharacterSet?
+        // Elements that come after a greater tag: inserting each one in place would make a
+        // data set in descending order quadratic to read, so they are sorted in once at the end.
+        var outOfOrder: [DataElement] = []
+        var delimited = false
         while offset < limit {
             let headerStart = offset
             if limit - headerStart < 4, depth == 0 {
@@ -58,7 +62,10 @@ struct DataSetParser {
             if options.stopBeforePixelData, depth == 0, tag >= .pixelData { break }
             if tag == .itemDelimitationItem {
                 try skip(8, limit: limit)
-                if case .itemDelimiter = boundary { return dataSet }
+                if case .itemDelimiter = boundary {
+                    delimited = true
+                    break
+                }
                 // A stray delimiter in a defined-length item: skip it, as DCMTK does.
                 continue
             }
@@ -76,12 +83,36 @@ struct DataSetParser {
             let element = try readElement(
                 limit: limit, explicitVR: explicitVR, depth: depth, in: dataSet,
                 characterSet: itemCharacterSet ?? dataSet.characterSet)
-            dataSet.insert(element)
+            if let last = dataSet.elements.last, element.tag <= last.tag {
+                outOfOrder.append(element)
+            } else {
+                dataSet.insert(element)
+            }
         }
-        if case .itemDelimiter = boundary, depth > 0 {
+        if case .itemDelimiter = boundary, depth > 0, !delimited {
             throw .truncated(offset: offset, needed: 8, available: 0)
         }
-        return dataSet
+        return outOfOrder.isEmpty ? dataSet : Self.merging(outOfOrder, into: dataSet)
+    }
+
+    /// The data set with the out-of-order elements sorted in; of two elements with one tag,
+    /// the later in the input wins, as in pydicom and DCMTK.
+    private static func merging(_ outOfOrder: [DataElement], into dataSet: DataSet) -> DataSet {
+        // Input order: the data set's elements all came before any out-of-order one with their tag.
+        let inputOrder = Array(dataSet.elements) + outOfOrder
+        let sorted = inputOrder.indices.sorted {
+            (inputOrder[$0].tag, $0) < (inputOrder[$1].tag, $1)
+        }
+        var elements: [DataElement] = []
+        elements.reserveCapacity(sorted.count)
+        for index in sorted {
+            if let last = elements.last, last.tag == inputOrder[index].tag {
+                elements[elements.count - 1] = inputOrder[index]
+            } else {
+                elements.append(inputOrder[index])
+            }
+        }
+        return DataSet(elements, inheritedCharacterSet: dataSet.inheritedCharacterSet)
     }
 
     /// Explicit VR data whose transfer syntax says implicit, or the other way round, is found
