@@ -112,4 +112,21 @@ extension RegressionTests {
         #expect(file.dataSet.string(Tag(0x0008, 0x0060)) == "MR")
         #expect(file.dataSet.string(Tag(0x0010, 0x0020)) == "ID2")
     }
+
+    /// An item of implicit VR data whose first element is 0x5349 bytes long has "IS" where an
+    /// explicit VR would be: the reader took the item for explicit VR and failed. Items of
+    /// implicit VR data now stay implicit, as in pydicom.
+    @Test func implicitItemWhoseFirstLengthLooksLikeAVR() throws {
+        var item = RawEncoder()
+        item.implicit(Tag(0x0009, 0x1010), Array(repeating: 0x41, count: 0x5349))
+        var body = RawEncoder()
+        body.implicitHeader(Tag(0x0008, 0x1115), length: 0xFFFF_FFFF)
+        body.item(length: UInt32(item.bytes.count))
+        body.bytes += item.bytes
+        body.sequenceEnd()
+        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2", body: body.bytes)))
+        let items = try #require(file.dataSet.sequence(Tag(0x0008, 0x1115)))
+        #expect(items.first?[Tag(0x0009, 0x1010)]?.valueLength == 0x5349)
+    }
 }
+

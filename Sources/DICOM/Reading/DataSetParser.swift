@@ -44,7 +44,7 @@ struct DataSetParser {
         case .itemDelimiter(let index): limit = index
         case .groupOtherThan: limit = end
         }
-        let explicitVR = detectExplicitVR(assumed: assumedExplicit, limit: limit)
+        let explicitVR = detectExplicitVR(assumed: assumedExplicit, limit: limit, inItem: depth > 0)
         var itemCharacterSet: SpecificCharacterSet?
         // Elements that come after a greater tag: inserting each one in place would make a
         // data set in descending order quadratic to read, so they are sorted in once at the end.
@@ -116,8 +116,11 @@ struct DataSetParser {
     }
 
     /// Explicit VR data whose transfer syntax says implicit, or the other way round, is found
-    /// in the wild; like pydicom and DCMTK, trust the bytes of the first element.
-    private func detectExplicitVR(assumed: Bool, limit: Int) -> Bool {
+    /// in the wild; like pydicom and DCMTK, trust the bytes of the first element. Items of
+    /// implicit VR data stay implicit (pydicom's `_is_implicit_vr`): there the bytes that look
+    /// like a VR are the low half of a length.
+    private func detectExplicitVR(assumed: Bool, limit: Int, inItem: Bool) -> Bool {
+        if inItem, !assumed { return false }
         guard limit - offset >= 6,
             let group = buffer.getInteger(at: offset, endianness: endianness, as: UInt16.self),
             group != 0xFFFE,
