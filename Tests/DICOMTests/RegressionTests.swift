@@ -130,3 +130,17 @@ extension RegressionTests {
     }
 }
 
+extension RegressionTests {
+    /// A damaged file can leave (0002,xxxx) elements in the data set (the meta ends early at a
+    /// damaged tag). The writer wrote them after the meta, where they were read back as part of
+    /// it (the fuzz tests found it). They belong to the meta and are no longer written twice.
+    @Test func metaGroupElementsInTheDataSetAreNotWritten() throws {
+        var dataSet = DataSet()
+        dataSet.set(Tag(0x0002, 0x0016), vr: .AE, string: "STRAY")
+        dataSet.set(.sopInstanceUID, vr: .UI, string: "1.2.3")
+        let file = DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRLittleEndian)
+        let back = try DICOMFile(reading: try file.encoded())
+        #expect(back.meta[Tag(0x0002, 0x0016)] == nil)
+        #expect(back.dataSet.tags == [.sopInstanceUID])
+    }
+}

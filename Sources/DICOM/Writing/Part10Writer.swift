@@ -32,6 +32,12 @@ extension DICOMFile {
         try DataSetEncoder(isExplicitVR: true, isLittleEndian: true).encode(metaInformation(for: syntax), into: &output)
 
         let encoder = DataSetEncoder(transferSyntax: syntax)
+        // Group 0002 is the meta information's, written above; elements of it in the data set
+        // (a damaged file can put them there) would be read back as part of the meta.
+        var dataSet = self.dataSet
+        if !dataSet.elements(in: Tag(0x0002, 0x0000)..<Tag(0x0003, 0x0000)).isEmpty {
+            dataSet.removeAll { $0.tag.group == 0x0002 }
+        }
         if syntax.isDeflated {
             var body = ByteBuffer()
             body.reserveCapacity(estimatedSize)
