@@ -10,8 +10,10 @@ enum Deflate {
             throw .inflate(reason: "zlib could not start")
         }
         defer { inflateEnd(&stream) }
+        // The output never grows past the limit plus one byte, that one telling that it's exceeded.
+        let ceiling = maximumSize == .max ? maximumSize : maximumSize + 1
         var output = ByteBuffer()
-        output.reserveCapacity(max(4096, input.readableBytes * 4))
+        output.reserveCapacity(min(max(4096, input.readableBytes * 4), ceiling))
         var status: Int32 = Z_OK
         var failure: DICOMReadError?
         input.withUnsafeReadableBytes { source in
@@ -19,8 +21,8 @@ enum Deflate {
             stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
             stream.avail_in = uInt(source.count)
             while status == Z_OK {
-                if output.writableBytes < 65536 { output.reserveCapacity(output.capacity * 2) }
-                let chunk = min(output.writableBytes, Int(UInt32.max))
+                if output.writableBytes < 65536 { output.reserveCapacity(min(output.capacity * 2, ceiling)) }
+                let chunk = min(output.writableBytes, ceiling - output.readableBytes, Int(UInt32.max))
                 let produced = output.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { target in
                     guard let targetBase = target.baseAddress else { return 0 }
                     stream.next_out = targetBase.assumingMemoryBound(to: Bytef.self)
