@@ -44,7 +44,7 @@ struct CorpusTests {
                 if back.transferSyntax != syntax {
                     report.failures.append("\(file.name) in \(syntax.uid): read back as \(back.transferSyntax.uid)")
                 }
-                var meta = RoundTripComparison(target: .explicitVRLittleEndian)
+                var meta = RoundTripComparison(target: .explicitVRLittleEndian, isMeta: true)
                 meta.compare(apus.metaInformation(for: syntax), back.meta, path: "")
                 var body = RoundTripComparison(target: syntax)
                 body.compare(apus.dataSet, back.dataSet, path: "")
