@@ -144,3 +144,16 @@ extension RegressionTests {
         #expect(back.dataSet.tags == [.sopInstanceUID])
     }
 }
+
+extension RegressionTests {
+    /// A US value of odd length written in big endian: the padding byte went after the
+    /// swapped words, so reading back swapped it in front of the value's last byte (found by
+    /// fuzzing SC_rgb_small_odd_big_endian.dcm). The value is now padded, then swapped.
+    @Test func oddLengthNumberInBigEndianKeepsItsLastByte() throws {
+        var dataSet = DataSet()
+        dataSet.insert(DataElement(tag: Tag(0x0028, 0x0006), vr: .US, bytes: ByteBuffer(bytes: [1, 2, 3])))
+        let file = DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRBigEndian)
+        let back = try DICOMFile(reading: try file.encoded())
+        #expect(back.dataSet[Tag(0x0028, 0x0006)]?.bytes == ByteBuffer(bytes: [1, 2, 3, 0]))
+    }
+}

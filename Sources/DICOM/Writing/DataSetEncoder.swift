@@ -41,11 +41,15 @@ struct DataSetEncoder {
             guard length <= 0xFFFF_FFFE else { throw .valueTooLong(tag: element.tag, length: length) }
             writeHeader(tag: element.tag, vr: vr, length: UInt32(length), into: &output)
             if !isLittleEndian, let width = element.vr.swapWidth, width > 1 {
+                // An odd-length number (invalid, but read) is padded before it is swapped, so
+                // that the reader's swap gives back the value and then the padding.
+                var value = value
+                if padded { value.writeInteger(element.vr.paddingByte) }
                 output.writeImmutableBuffer(ByteSwapping.swapped(value, width: width))
             } else {
                 output.writeImmutableBuffer(value)
+                if padded { output.writeInteger(element.vr.paddingByte) }
             }
-            if padded { output.writeInteger(element.vr.paddingByte) }
         case .sequence(let items):
             writeHeader(tag: element.tag, vr: .SQ, length: 0xFFFF_FFFF, into: &output)
             for item in items {
