@@ -157,3 +157,37 @@ extension RegressionTests {
         #expect(back.dataSet[Tag(0x0028, 0x0006)]?.bytes == ByteBuffer(bytes: [1, 2, 3, 0]))
     }
 }
+
+extension RegressionTests {
+    /// A "US or SS" element in an item of implicit VR data was US whatever the pixel
+    /// representation around it, since only the item itself was looked at. Like pydicom, the
+    /// nearest enclosing data set with a Pixel Representation now decides.
+    @Test func usOrSSFollowsTheEnclosingPixelRepresentation() {
+        let item = DataSet()
+        #expect(ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: item, pixelRepresentation: 1) == .SS)
+        #expect(ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: item, pixelRepresentation: nil) == .US)
+        var signed = DataSet()
+        signed.set(.pixelRepresentation, vr: .US, integers: [1])
+        #expect(ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: signed) == .SS)
+        #expect(ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: signed, pixelRepresentation: 0) == .US)
+    }
+
+    @Test(
+        "the same, read from a file",
+        .enabled(
+            if: DataDictionary.entry(for: Tag(0x0028, 0x0106))?.vrs == [.US, .SS],
+            "needs the generated dictionary, which knows (0028,0106) as US or SS"))
+    func usOrSSInAnItemReadFromAFile() throws {
+        var item = RawEncoder()
+        item.implicit(Tag(0x0028, 0x0106), [0xFE, 0xFF])  // Smallest Image Pixel Value -2
+        var body = RawEncoder()
+        body.implicit(.pixelRepresentation, [1, 0])
+        body.implicitHeader(Tag(0x0040, 0x9096), length: 0xFFFF_FFFF)  // Real World Value Mapping Sequence
+        body.item(length: UInt32(item.bytes.count))
+        body.bytes += item.bytes
+        body.sequenceEnd()
+        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2", body: body.bytes)))
+        let items = try #require(file.dataSet.sequence(Tag(0x0040, 0x9096)))
+        #expect(items.first?[Tag(0x0028, 0x0106)]?.vr == .SS)
+    }
+}

@@ -16,6 +16,14 @@ struct DataSetParser {
         self.options = options
     }
 
+    /// What an item takes from the data sets around it: the character set (PS3.5 §7.5.3), and
+    /// the pixel representation that makes "US or SS" elements US or SS, taken like pydicom
+    /// from the nearest enclosing data set that has one.
+    struct Inherited {
+        var characterSet: SpecificCharacterSet?
+        var pixelRepresentation: Int?
+    }
+
     var offset: Int { buffer.readerIndex }
     var end: Int { buffer.writerIndex }
 
@@ -32,12 +40,13 @@ struct DataSetParser {
     /// Reads elements until the boundary; for `.itemDelimiter`, consumes the delimiter.
     mutating func readDataSet(
         until boundary: Boundary, explicitVR assumedExplicit: Bool, depth: Int,
-        inherited characterSet: SpecificCharacterSet?
+        inherited: Inherited = Inherited()
     ) throws(DICOMReadError) -> DataSet {
         guard depth <= options.maximumDepth else {
             throw .nestingTooDeep(offset: offset, limit: options.maximumDepth)
         }
-        var dataSet = DataSet(inheritedCharacterSet: characterSet)
+        var dataSet = DataSet(inheritedCharacterSet: inherited.characterSet)
+        var pixelRepresentation = inherited.pixelRepresentation
         let limit: Int
         switch boundary {
         case .index(let index): limit = index
@@ -82,7 +91,11 @@ struct DataSetParser {
             }
             let element = try readElement(
                 limit: limit, explicitVR: explicitVR, depth: depth, in: dataSet,
-                characterSet: itemCharacterSet ?? dataSet.characterSet)
+                inherited: Inherited(
+                    characterSet: itemCharacterSet ?? dataSet.characterSet, pixelRepresentation: pixelRepresentation))
+            if element.tag == .pixelRepresentation, let value = DataSet([element]).int(.pixelRepresentation) {
+                pixelRepresentation = value
+            }
             if let last = dataSet.elements.last, element.tag <= last.tag {
                 outOfOrder.append(element)
             } else {
@@ -136,7 +149,7 @@ struct DataSetParser {
     // MARK: Elements
 
     private mutating func readElement(
-        limit: Int, explicitVR: Bool, depth: Int, in dataSet: DataSet, characterSet: SpecificCharacterSet
+        limit: Int, explicitVR: Bool, depth: Int, in dataSet: DataSet, inherited: Inherited
     ) throws(DICOMReadError) -> DataElement {
         let headerStart = offset
         let tag = try readTag(limit: limit)
@@ -157,13 +170,14 @@ struct DataSetParser {
             }
         } else {
             length = try readUInt32(limit: limit)
-            vr = ImplicitVR.resolve(tag: tag, length: length, in: dataSet)
+            vr = ImplicitVR.resolve(
+                tag: tag, length: length, in: dataSet, pixelRepresentation: inherited.pixelRepresentation)
         }
 
         if length == 0xFFFF_FFFF {
             return try readUndefinedLength(
                 tag: tag, vr: vr, headerStart: headerStart, limit: limit, explicitVR: explicitVR, depth: depth,
-                characterSet: characterSet)
+                inherited: inherited)
         }
         let valueStart = offset
         guard Int(length) <= limit - valueStart else {
@@ -175,18 +189,21 @@ struct DataSetParser {
         let valueEnd = valueStart + Int(length)
         if vr == .SQ {
             let items = try readItems(
-                until: valueEnd, explicitVR: explicitVR, depth: depth + 1, characterSet: characterSet)
+                until: valueEnd, explicitVR: explicitVR, depth: depth + 1, inherited: inherited)
             return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
         }
         var reinterpreted = false
-        if vr == .UN, options.reinterpretUN, let known = ImplicitVR.knownVR(for: tag, in: dataSet), known != .UN {
+        if vr == .UN, options.reinterpretUN,
+            let known = ImplicitVR.knownVR(for: tag, in: dataSet, pixelRepresentation: inherited.pixelRepresentation),
+            known != .UN
+        {
             if known == .SQ {
                 // PS3.5 §6.2.2: a UN value is encoded in Implicit VR Little Endian.
                 var nested = DataSetParser(
                     buffer: buffer.getSlice(at: valueStart, length: Int(length)) ?? ByteBuffer(),
                     isLittleEndian: true, options: options)
                 if let items = try? nested.readItems(
-                    until: nested.end, explicitVR: false, depth: depth + 1, characterSet: characterSet)
+                    until: nested.end, explicitVR: false, depth: depth + 1, inherited: inherited)
                 {
                     buffer.moveReaderIndex(to: valueEnd)
                     return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
@@ -208,7 +225,7 @@ struct DataSetParser {
 
     private mutating func readUndefinedLength(
         tag: Tag, vr: VR, headerStart: Int, limit: Int, explicitVR: Bool, depth: Int,
-        characterSet: SpecificCharacterSet
+        inherited: Inherited
     ) throws(DICOMReadError) -> DataElement {
         if tag == .pixelData, vr != .SQ {
             // PS3.5 A.4: encapsulated pixel data is OB, whatever VR (OW, UN) the file gave it.
@@ -217,18 +234,18 @@ struct DataSetParser {
         switch vr {
         case .SQ:
             let items = try readItems(
-                untilDelimiterBefore: limit, explicitVR: explicitVR, depth: depth + 1, characterSet: characterSet)
+                untilDelimiterBefore: limit, explicitVR: explicitVR, depth: depth + 1, inherited: inherited)
             return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
         case .UN:
             // PS3.5 §6.2.2: UN of undefined length is a sequence in Implicit VR Little Endian.
             let items = try readItems(
-                untilDelimiterBefore: limit, explicitVR: false, depth: depth + 1, characterSet: characterSet)
+                untilDelimiterBefore: limit, explicitVR: false, depth: depth + 1, inherited: inherited)
             return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
         default:
             // Anything else of undefined length that is made of items is read as a sequence.
             if limit - offset >= 4, (try? peekTag(limit: limit)) == .item {
                 let items = try readItems(
-                    untilDelimiterBefore: limit, explicitVR: explicitVR, depth: depth + 1, characterSet: characterSet)
+                    untilDelimiterBefore: limit, explicitVR: explicitVR, depth: depth + 1, inherited: inherited)
                 return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
             }
             throw .invalidLength(tag: tag, offset: headerStart, length: 0xFFFF_FFFF)
@@ -239,7 +256,7 @@ struct DataSetParser {
 
     /// Items of a defined-length sequence.
     mutating func readItems(
-        until sequenceEnd: Int, explicitVR: Bool, depth: Int, characterSet: SpecificCharacterSet
+        until sequenceEnd: Int, explicitVR: Bool, depth: Int, inherited: Inherited
     ) throws(DICOMReadError) -> [DataSet] {
         var items: [DataSet] = []
         while offset < sequenceEnd {
@@ -253,14 +270,14 @@ struct DataSetParser {
             items.append(
                 try readItemBody(
                     length: length, tagOffset: tagOffset, limit: sequenceEnd, explicitVR: explicitVR, depth: depth,
-                    characterSet: characterSet, endsWithSequence: true))
+                    inherited: inherited, endsWithSequence: true))
         }
         return items
     }
 
     /// Items of an undefined-length sequence, up to and including its delimiter.
     mutating func readItems(
-        untilDelimiterBefore limit: Int, explicitVR: Bool, depth: Int, characterSet: SpecificCharacterSet
+        untilDelimiterBefore limit: Int, explicitVR: Bool, depth: Int, inherited: Inherited
     ) throws(DICOMReadError) -> [DataSet] {
         var items: [DataSet] = []
         while true {
@@ -274,7 +291,7 @@ struct DataSetParser {
             items.append(
                 try readItemBody(
                     length: length, tagOffset: tagOffset, limit: limit, explicitVR: explicitVR, depth: depth,
-                    characterSet: characterSet))
+                    inherited: inherited))
         }
     }
 
@@ -282,15 +299,15 @@ struct DataSetParser {
     /// an item length that runs past it is taken to end with the sequence, as pydicom and DCMTK
     /// read it (writers that drop elements from a record without fixing its item length).
     private mutating func readItemBody(
-        length: UInt32, tagOffset: Int, limit: Int, explicitVR: Bool, depth: Int, characterSet: SpecificCharacterSet,
+        length: UInt32, tagOffset: Int, limit: Int, explicitVR: Bool, depth: Int, inherited: Inherited,
         endsWithSequence: Bool = false
     ) throws(DICOMReadError) -> DataSet {
         if length == 0xFFFF_FFFF {
             return try readDataSet(
-                until: .itemDelimiter(limit: limit), explicitVR: explicitVR, depth: depth, inherited: characterSet)
+                until: .itemDelimiter(limit: limit), explicitVR: explicitVR, depth: depth, inherited: inherited)
         }
         if endsWithSequence, Int(length) > limit - offset {
-            return try readDataSet(until: .index(limit), explicitVR: explicitVR, depth: depth, inherited: characterSet)
+            return try readDataSet(until: .index(limit), explicitVR: explicitVR, depth: depth, inherited: inherited)
         }
         guard Int(length) <= limit - offset else {
             if offset + Int(length) > end {
@@ -299,7 +316,7 @@ struct DataSetParser {
             throw .invalidLength(tag: .item, offset: tagOffset, length: length)
         }
         return try readDataSet(
-            until: .index(offset + Int(length)), explicitVR: explicitVR, depth: depth, inherited: characterSet)
+            until: .index(offset + Int(length)), explicitVR: explicitVR, depth: depth, inherited: inherited)
     }
 
     /// Encapsulated pixel data (PS3.5 A.4): the basic offset table item, then one item per

@@ -3,15 +3,17 @@ import NIOCore
 /// The VR of an element whose encoding doesn't carry one: Implicit VR Little Endian, and UN
 /// values reinterpreted with the VR the dictionary knows (PS3.5 §6.2.2, §7.1.3).
 enum ImplicitVR {
-    static func resolve(tag: Tag, length: UInt32, in dataSet: DataSet) -> VR {
+    /// `pixelRepresentation`: the one in force where the element is (its data set's, or the
+    /// nearest enclosing one's), for "US or SS"; nil to look in `dataSet` only.
+    static func resolve(tag: Tag, length: UInt32, in dataSet: DataSet, pixelRepresentation: Int? = nil) -> VR {
         if tag.isGroupLength { return .UL }
         if tag.isPrivateCreator { return .LO }
-        return knownVR(for: tag, in: dataSet) ?? .UN
+        return knownVR(for: tag, in: dataSet, pixelRepresentation: pixelRepresentation) ?? .UN
     }
 
     /// The dictionary's VR for a public tag, or the private dictionary's for a private tag
     /// whose creator is present; nil when neither knows it.
-    static func knownVR(for tag: Tag, in dataSet: DataSet) -> VR? {
+    static func knownVR(for tag: Tag, in dataSet: DataSet, pixelRepresentation: Int? = nil) -> VR? {
         let entry: DictionaryEntry?
         if tag.isPrivate {
             if tag.isPrivateCreator { return .LO }
@@ -21,16 +23,17 @@ enum ImplicitVR {
             entry = DataDictionary.entry(for: tag)
         }
         guard let entry, !entry.vrs.isEmpty else { return nil }
-        return disambiguate(entry.vrs, tag: tag, in: dataSet)
+        return disambiguate(entry.vrs, tag: tag, in: dataSet, pixelRepresentation: pixelRepresentation)
     }
 
     /// Chooses among the VRs the dictionary allows ("US or SS", "OB or OW", …) from what
-    /// the data set says, as PS3.5 Annex A and pydicom do for implicit VR data.
-    static func disambiguate(_ vrs: [VR], tag: Tag, in dataSet: DataSet) -> VR {
+    /// the data set says, as PS3.5 Annex A and pydicom do for implicit VR data: SS where the
+    /// pixel representation is 1 (signed), US where it is anything else or absent.
+    static func disambiguate(_ vrs: [VR], tag: Tag, in dataSet: DataSet, pixelRepresentation: Int? = nil) -> VR {
         guard vrs.count > 1, let first = vrs.first else { return vrs.first ?? .UN }
         if vrs.contains(.OW) { return .OW }  // OB or OW, US or OW, US or SS or OW: OW in implicit VR
         if vrs.contains(.US), vrs.contains(.SS) {
-            return dataSet.int(.pixelRepresentation) == 1 ? .SS : .US
+            return (pixelRepresentation ?? dataSet.int(.pixelRepresentation)) == 1 ? .SS : .US
         }
         return first
     }
