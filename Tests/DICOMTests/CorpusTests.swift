@@ -1,7 +1,8 @@
-@testable import DICOM
 import Foundation
 import NIOCore
 import Testing
+
+@testable import DICOM
 
 /// Apus's Part 10 reader against pydicom's, on every file of pydicom's test corpus
 /// (pydicom 3 and pydicom-data; `scripts/pydicom-dump.py` prints pydicom's view).
@@ -82,13 +83,15 @@ struct CorpusTests {
         // §6.2.2 says implicit VR little endian (Apus writes them unchanged): keep them UN there.
         let bigEndian = written.filter { !$0.syntax.isLittleEndian }
         written = written.filter(\.syntax.isLittleEndian) + bigEndian
-        let views = try Pydicom.dump(paths: written.prefix(written.count - bigEndian.count).map(\.path)).files
+        let views =
+            try Pydicom.dump(paths: written.prefix(written.count - bigEndian.count).map(\.path)).files
             + Pydicom.dump(paths: bigEndian.map(\.path), keepUN: true).files
         try #require(views.count == written.count)
         var ambiguous = 0
         for (view, (path, apus, syntax)) in zip(views, written) {
             guard view.strict == nil, !view.isShort else {
-                report.failures.append("\(path): pydicom can't read what Apus wrote: \(view.strict ?? view.warnings.joined())")
+                report.failures.append(
+                    "\(path): pydicom can't read what Apus wrote: \(view.strict ?? view.warnings.joined())")
                 continue
             }
             report.filesCompared += 1
@@ -220,7 +223,9 @@ struct CorpusReport {
             if file.isShort, known == nil {
                 failures.append("\(file.path): pydicom reads part of it, Apus \(error); list it in knownDifferences")
             }
-            if known != nil, !file.isShort { failures.append("\(file.path): listed in knownDifferences, pydicom reads it") }
+            if known != nil, !file.isShort {
+                failures.append("\(file.path): listed in knownDifferences, pydicom reads it")
+            }
             filesRefused += 1
             return
         }
@@ -278,15 +283,15 @@ extension CorpusTests {
         "test_PN.json": "DICOM JSON",
         "zipMR.gz": "a gzip file",
         "no_meta.dcm": """
-            CT_small.dcm's data set without its meta, but cut one byte early: it starts with \
-            the meta's last padding byte (0x20), which misaligns every tag
-            """,
+        CT_small.dcm's data set without its meta, but cut one byte early: it starts with \
+        the meta's last padding byte (0x20), which misaligns every tag
+        """,
         // Truncated DICOM: pydicom keeps the part of the last value that is there.
         "MR_truncated.dcm": "ends 62 bytes into the last 8,192-byte value",
         "rtplan_truncated.dcm": "ends 711 bytes into a 976-byte value",
         "emri_small_jpeg_2k_lossless_too_short.dcm": """
-            ends inside the encapsulated pixel data, before its sequence delimiter (pydicom warns)
-            """,
+        ends inside the encapsulated pixel data, before its sequence delimiter (pydicom warns)
+        """,
     ]
 }
 

@@ -1,7 +1,8 @@
-@testable import DICOM
 import Foundation
 import NIOCore
 import Testing
+
+@testable import DICOM
 
 /// Damaged and hostile input: every read ends in a value or a typed error, soon, without
 /// trapping. What Apus reads it can write, and read back the same.
@@ -50,7 +51,8 @@ struct FuzzTests {
             let path = try #require(paths.first { $0.hasSuffix("/" + name) })
             let original = Array(try FileBytes.read(path: path).readableBytesView)
             for length in stride(from: 0, to: original.count, by: name == "rtplan.dcm" ? 1 : 7) {
-                outcome.run(Array(original[..<length]), options: Self.options[length % 2], label: "\(name) cut at \(length)")
+                outcome.run(
+                    Array(original[..<length]), options: Self.options[length % 2], label: "\(name) cut at \(length)")
             }
         }
         print("prefixes: \(outcome.summary)")

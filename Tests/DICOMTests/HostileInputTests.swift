@@ -1,6 +1,7 @@
-@testable import DICOM
 import NIOCore
 import Testing
+
+@testable import DICOM
 
 /// Hand-made hostile input: absurd lengths, deep nesting, item tags where they don't belong,
 /// deflate bombs, elements out of order. Each read ends in a value or a typed error, soon.
@@ -13,7 +14,8 @@ struct HostileInputTests {
 
     /// Reads `body` behind a minimal meta, timing it.
     func read(
-        _ body: [UInt8], syntax: String = explicitLE, options: ReadOptions = ReadOptions(), limit: Duration = .seconds(2)
+        _ body: [UInt8], syntax: String = explicitLE, options: ReadOptions = ReadOptions(),
+        limit: Duration = .seconds(2)
     ) -> Result<DICOMFile, DICOMReadError> {
         let input = ByteBuffer(bytes: RawEncoder.part10(transferSyntax: syntax, body: body))
         var result: Result<DICOMFile, DICOMReadError> = .failure(.notPart10(reason: "not run"))
@@ -80,8 +82,11 @@ struct HostileInputTests {
     func tenThousandNestedSequences(implicit: Bool) {
         var body = RawEncoder()
         for _ in 0..<10_000 {
-            if implicit { body.implicitHeader(Tag(0x0009, 0x1010), length: 0xFFFF_FFFF) }  // UN: a sequence
-            else { body.explicitHeader(Tag(0x0008, 0x1115), .SQ, length: 0xFFFF_FFFF) }
+            if implicit {
+                body.implicitHeader(Tag(0x0009, 0x1010), length: 0xFFFF_FFFF)  // UN: a sequence
+            } else {
+                body.explicitHeader(Tag(0x0008, 0x1115), .SQ, length: 0xFFFF_FFFF)
+            }
             body.item()
         }
         for _ in 0..<10_000 {
@@ -118,8 +123,11 @@ struct HostileInputTests {
         var body = RawEncoder()
         for level in 0..<levels {
             let inner = UInt32(levels - level - 1) * 16
-            if level == 0 { body.explicitHeader(Tag(0x0008, 0x1115), .UN, length: inner + 8) }
-            else { body.implicitHeader(Tag(0x0008, 0x1115), length: inner + 8) }
+            if level == 0 {
+                body.explicitHeader(Tag(0x0008, 0x1115), .UN, length: inner + 8)
+            } else {
+                body.implicitHeader(Tag(0x0008, 0x1115), length: inner + 8)
+            }
             body.item(length: inner)
         }
         let file = try read(body.bytes).get()

@@ -1,6 +1,7 @@
-@testable import DICOM
 import NIOCore
 import Testing
+
+@testable import DICOM
 
 /// One test per bug the corpus and fuzz tests found, named after the bug.
 @Suite("regressions")
@@ -17,7 +18,8 @@ struct RegressionTests {
         var body = RawEncoder()
         body.explicitHeader(Tag(0x0004, 0x1220), .SQ, length: UInt32(sequence.bytes.count))
         body.bytes += sequence.bytes
-        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.1", body: body.bytes)))
+        let file = try DICOMFile(
+            reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.1", body: body.bytes)))
         let records = try #require(file.dataSet[Tag(0x0004, 0x1220)]?.items)
         #expect(records.count == 1)
         #expect(records.first?.string(Tag(0x0004, 0x1430)) == "IMAGE")
@@ -69,7 +71,8 @@ extension RegressionTests {
         var body = RawEncoder(littleEndian: false)
         body.explicit(Tag(0x0028, 0x0010), .UN, [0x00, 0x02])  // Rows 512, little endian
         body.explicit(Tag(0x0028, 0x0011), .US, [0x01, 0x00])  // Columns 256, big endian
-        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.2", body: body.bytes)))
+        let file = try DICOMFile(
+            reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.2", body: body.bytes)))
         #expect(file.dataSet[Tag(0x0028, 0x0010)]?.vr == .US)
         #expect(file.dataSet.int(Tag(0x0028, 0x0010)) == 512)
         #expect(file.dataSet.int(Tag(0x0028, 0x0011)) == 256)
@@ -107,7 +110,8 @@ extension RegressionTests {
         body.explicit(Tag(0x0008, 0x0060), .CS, "CT")
         body.explicit(Tag(0x0010, 0x0020), .LO, "ID2 ")
         body.explicit(Tag(0x0008, 0x0060), .CS, "MR")
-        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.1", body: body.bytes)))
+        let file = try DICOMFile(
+            reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.1", body: body.bytes)))
         #expect(file.dataSet.tags == [Tag(0x0008, 0x0060), Tag(0x0010, 0x0010), Tag(0x0010, 0x0020)])
         #expect(file.dataSet.string(Tag(0x0008, 0x0060)) == "MR")
         #expect(file.dataSet.string(Tag(0x0010, 0x0020)) == "ID2")
@@ -124,7 +128,8 @@ extension RegressionTests {
         body.item(length: UInt32(item.bytes.count))
         body.bytes += item.bytes
         body.sequenceEnd()
-        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2", body: body.bytes)))
+        let file = try DICOMFile(
+            reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2", body: body.bytes)))
         let items = try #require(file.dataSet.sequence(Tag(0x0008, 0x1115)))
         #expect(items.first?[Tag(0x0009, 0x1010)]?.valueLength == 0x5349)
     }
@@ -165,11 +170,13 @@ extension RegressionTests {
     @Test func usOrSSFollowsTheEnclosingPixelRepresentation() {
         let item = DataSet()
         #expect(ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: item, pixelRepresentation: 1) == .SS)
-        #expect(ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: item, pixelRepresentation: nil) == .US)
+        #expect(
+            ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: item, pixelRepresentation: nil) == .US)
         var signed = DataSet()
         signed.set(.pixelRepresentation, vr: .US, integers: [1])
         #expect(ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: signed) == .SS)
-        #expect(ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: signed, pixelRepresentation: 0) == .US)
+        #expect(
+            ImplicitVR.disambiguate([.US, .SS], tag: Tag(0x0028, 0x0106), in: signed, pixelRepresentation: 0) == .US)
     }
 
     @Test(
@@ -186,7 +193,8 @@ extension RegressionTests {
         body.item(length: UInt32(item.bytes.count))
         body.bytes += item.bytes
         body.sequenceEnd()
-        let file = try DICOMFile(reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2", body: body.bytes)))
+        let file = try DICOMFile(
+            reading: ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2", body: body.bytes)))
         let items = try #require(file.dataSet.sequence(Tag(0x0040, 0x9096)))
         #expect(items.first?[Tag(0x0028, 0x0106)]?.vr == .SS)
     }

@@ -34,7 +34,8 @@ enum Mutator {
             bytes.removeSubrange(offset...)
         case 1:
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= 1 << UInt8.random(in: 0..<8, using: &generator)
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^=
+                    1 << UInt8.random(in: 0..<8, using: &generator)
             }
         case 2:
             let word = hostileWords.randomElement(using: &generator) ?? 0
@@ -49,8 +50,10 @@ enum Mutator {
                 bytes[offset + 1] = vr.1
             }
         case 4:
-            let tag = [Tag.item, .itemDelimitationItem, .sequenceDelimitationItem].randomElement(using: &generator) ?? .item
-            let length = [0, 0xFFFF_FFFF, UInt32.random(in: 0...64, using: &generator)].randomElement(using: &generator) ?? 0
+            let tag =
+                [Tag.item, .itemDelimitationItem, .sequenceDelimitationItem].randomElement(using: &generator) ?? .item
+            let length =
+                [0, 0xFFFF_FFFF, UInt32.random(in: 0...64, using: &generator)].randomElement(using: &generator) ?? 0
             var insert = RawEncoder()
             insert.tag(tag)
             insert.u32(length)

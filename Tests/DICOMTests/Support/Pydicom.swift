@@ -40,7 +40,9 @@ enum Pydicom {
 
         enum CodingKeys: String, CodingKey {
             case path, strict, forced, warnings, meta, dataset, walk
-            case transferSyntax = "transfer_syntax", implicitVR = "implicit_vr", littleEndian = "little_endian"
+            case transferSyntax = "transfer_syntax"
+            case implicitVR = "implicit_vr"
+            case littleEndian = "little_endian"
         }
     }
 
@@ -58,7 +60,8 @@ enum Pydicom {
 
         enum CodingKeys: String, CodingKey {
             case tag, vr, length, value, items, fragments, error, short
-            case rawVR = "raw_vr", dictVR = "dict_vr"
+            case rawVR = "raw_vr"
+            case dictVR = "dict_vr"
         }
     }
 
@@ -107,7 +110,8 @@ enum Pydicom {
         process.arguments = ["python3", script.path] + arguments
         let output = Pipe()
         let errors = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pydicom-dump-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).err")
+            .appendingPathComponent(
+                "pydicom-dump-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         process.standardOutput = output

@@ -1,5 +1,6 @@
-@testable import DICOM
 import NIOCore
+
+@testable import DICOM
 
 /// Compares, element by element and at every depth, a data set Apus read with pydicom's view
 /// of the same bytes: the same tags, the same value bytes, the same VR where pydicom's is

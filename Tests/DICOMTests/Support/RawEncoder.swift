@@ -1,5 +1,6 @@
-@testable import DICOM
 import NIOCore
+
+@testable import DICOM
 
 /// Hand-made encodings, byte by byte, for regression and hostile-input tests: nothing here
 /// checks that what it writes is valid.

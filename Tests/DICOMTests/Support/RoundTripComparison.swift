@@ -1,5 +1,6 @@
-@testable import DICOM
 import NIOCore
+
+@testable import DICOM
 
 /// Compares a data set with what Apus reads back after writing it in `target`, allowing
 /// only what the writer changes on purpose:
@@ -47,7 +48,8 @@ struct RoundTripComparison {
         case (.bytes(let value), .bytes(let backValue)):
             if !Self.same(value, backValue, padding: original.vr.paddingByte) {
                 differences.append(
-                    "\(path) \(original.vr): \(value.readableBytes) bytes read back as \(backValue.readableBytes) different bytes")
+                    "\(path) \(original.vr): \(value.readableBytes) bytes read back as \(backValue.readableBytes) different bytes"
+                )
             }
         case (.sequence(let items), .sequence(let backItems)):
             guard items.count == backItems.count else {
