@@ -36,7 +36,8 @@ struct RegressionTests {
     }
 
     /// Big endian values were swapped a byte at a time through `writeInteger`: 1.3 s for the
-    /// 2-frame OBXXXX1A_expb in a debug build. Now one pass over memory, words of 2, 4 or 8.
+    /// 2-frame OBXXXX1A_expb in a debug build. Now one pass over memory, words of 2, 4 or 8
+    /// (the benchmark found it too; main's version of the fix is the one kept).
     @Test func bigEndianValuesSwapInOnePass() {
         let count = (8 << 20) + 3  // and a partial word, kept as it is
         var input = ByteBuffer()
@@ -58,8 +59,6 @@ struct RegressionTests {
             }
             #expect(swapped.getBytes(at: count - tail, length: tail) == input.getBytes(at: count - tail, length: tail))
         }
-        let odd = ByteSwapping.swapped(ByteBuffer(bytes: [1, 2, 3, 4, 5, 6]), width: 3)
-        #expect(odd.readableBytesView.elementsEqual([3, 2, 1, 6, 5, 4]))
     }
 }
 

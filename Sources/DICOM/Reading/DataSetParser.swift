@@ -40,7 +40,15 @@ struct DataSetParser {
     /// Reads elements until the boundary; for `.itemDelimiter`, consumes the delimiter.
     mutating func readDataSet(
         until boundary: Boundary, explicitVR assumedExplicit: Bool, depth: Int,
-        inherited: Inherited = Inherited()
+        inherited characterSet: SpecificCharacterSet?
+    ) throws(DICOMReadError) -> DataSet {
+        try readDataSet(
+            until: boundary, explicitVR: assumedExplicit, depth: depth,
+            enclosing: Inherited(characterSet: characterSet))
+    }
+
+    private mutating func readDataSet(
+        until boundary: Boundary, explicitVR assumedExplicit: Bool, depth: Int, enclosing inherited: Inherited
     ) throws(DICOMReadError) -> DataSet {
         guard depth <= options.maximumDepth else {
             throw .nestingTooDeep(offset: offset, limit: options.maximumDepth)
@@ -304,10 +312,10 @@ struct DataSetParser {
     ) throws(DICOMReadError) -> DataSet {
         if length == 0xFFFF_FFFF {
             return try readDataSet(
-                until: .itemDelimiter(limit: limit), explicitVR: explicitVR, depth: depth, inherited: inherited)
+                until: .itemDelimiter(limit: limit), explicitVR: explicitVR, depth: depth, enclosing: inherited)
         }
         if endsWithSequence, Int(length) > limit - offset {
-            return try readDataSet(until: .index(limit), explicitVR: explicitVR, depth: depth, inherited: inherited)
+            return try readDataSet(until: .index(limit), explicitVR: explicitVR, depth: depth, enclosing: inherited)
         }
         guard Int(length) <= limit - offset else {
             if offset + Int(length) > end {
@@ -316,7 +324,7 @@ struct DataSetParser {
             throw .invalidLength(tag: .item, offset: tagOffset, length: length)
         }
         return try readDataSet(
-            until: .index(offset + Int(length)), explicitVR: explicitVR, depth: depth, inherited: inherited)
+            until: .index(offset + Int(length)), explicitVR: explicitVR, depth: depth, enclosing: inherited)
     }
 
     /// Encapsulated pixel data (PS3.5 A.4): the basic offset table item, then one item per

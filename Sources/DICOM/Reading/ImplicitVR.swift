@@ -41,51 +41,36 @@ enum ImplicitVR {
 
 /// Byte order conversion for the numeric values of Explicit VR Big Endian data.
 enum ByteSwapping {
-    /// The value with every `width`-byte word reversed; a trailing partial word is kept as is.
-    /// One allocation, one pass over unaligned memory (pixel data can be large).
     static func swapped(_ value: ByteBuffer, width: Int) -> ByteBuffer {
         var result = ByteBuffer()
         let count = value.readableBytes
-        result.reserveCapacity(count)
-        _ = value.withUnsafeReadableBytes { source in
-            result.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
-                guard let from = source.baseAddress, let to = target.baseAddress else { return 0 }
+        result.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
+            value.withUnsafeReadableBytes { source in
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }
                 let whole = count - count % width
-                var index = 0
                 switch width {
                 case 2:
-                    while index < whole {
+                    for index in stride(from: 0, to: whole, by: 2) {
                         let word = from.loadUnaligned(fromByteOffset: index, as: UInt16.self)
                         to.storeBytes(of: word.byteSwapped, toByteOffset: index, as: UInt16.self)
-                        index += 2
                     }
                 case 4:
-                    while index < whole {
+                    for index in stride(from: 0, to: whole, by: 4) {
                         let word = from.loadUnaligned(fromByteOffset: index, as: UInt32.self)
                         to.storeBytes(of: word.byteSwapped, toByteOffset: index, as: UInt32.self)
-                        index += 4
                     }
                 case 8:
-                    while index < whole {
+                    for index in stride(from: 0, to: whole, by: 8) {
                         let word = from.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                         to.storeBytes(of: word.byteSwapped, toByteOffset: index, as: UInt64.self)
-                        index += 8
                     }
                 default:
-                    while index < whole {
-                        for offset in 0..<width {
-                            to.storeBytes(
-                                of: from.load(fromByteOffset: index + width - 1 - offset, as: UInt8.self),
-                                toByteOffset: index + offset, as: UInt8.self)
-                        }
-                        index += width
-                    }
+                    to.copyMemory(from: from, byteCount: whole)
                 }
-                if whole < count {
-                    (to + whole).copyMemory(from: from + whole, byteCount: count - whole)
-                }
-                return count
+                // A stray byte after the last whole value is kept as it is.
+                if whole < count { (to + whole).copyMemory(from: from + whole, byteCount: count - whole) }
             }
+            return count
         }
         return result
     }

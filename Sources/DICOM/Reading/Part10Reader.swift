@@ -21,7 +21,7 @@ enum Part10Reader {
         var meta = DataSet()
         if startsWithGroup2(buffer) {
             var parser = DataSetParser(buffer: buffer, isLittleEndian: true, options: options)
-            meta = try parser.readDataSet(until: .groupOtherThan(0x0002), explicitVR: true, depth: 0)
+            meta = try parser.readDataSet(until: .groupOtherThan(0x0002), explicitVR: true, depth: 0, inherited: nil)
             buffer = parser.buffer
         } else if !options.allowRawDataSet {
             throw .notPart10(reason: "no file meta information (group 0002)")
@@ -34,7 +34,7 @@ enum Part10Reader {
         }
         var parser = DataSetParser(buffer: buffer, isLittleEndian: transferSyntax.isLittleEndian, options: options)
         let dataSet = try parser.readDataSet(
-            until: .index(parser.end), explicitVR: transferSyntax.isExplicitVR, depth: 0, )
+            until: .index(parser.end), explicitVR: transferSyntax.isExplicitVR, depth: 0, inherited: nil)
         return DICOMFile(meta: meta, dataSet: dataSet, transferSyntax: transferSyntax, preamble: preamble)
     }
 
