@@ -10,14 +10,14 @@ import Testing
 struct CorpusTests {
     @Test("pydicom and its corpus are installed")
     func pydicomIsAvailable() throws {
-        let dump = try Pydicom.corpus.get()
+        let dump = try PydicomDump.corpus.get()
         #expect(dump.pydicom.hasPrefix("3."))
         #expect(dump.files.count > 200, "pydicom-data's files are missing: pip install pydicom-data")
     }
 
     @Test("every corpus file reads as pydicom reads it")
     func readsLikePydicom() throws {
-        let dump = try Pydicom.corpus.get()
+        let dump = try PydicomDump.corpus.get()
         var report = CorpusReport()
         for file in dump.files {
             report.check(file)
@@ -84,8 +84,8 @@ struct CorpusTests {
         let bigEndian = written.filter { !$0.syntax.isLittleEndian }
         written = written.filter(\.syntax.isLittleEndian) + bigEndian
         let views =
-            try Pydicom.dump(paths: written.prefix(written.count - bigEndian.count).map(\.path)).files
-            + Pydicom.dump(paths: bigEndian.map(\.path), keepUN: true).files
+            try PydicomDump.dump(paths: written.prefix(written.count - bigEndian.count).map(\.path)).files
+            + PydicomDump.dump(paths: bigEndian.map(\.path), keepUN: true).files
         try #require(views.count == written.count)
         var ambiguous = 0
         for (view, (path, apus, syntax)) in zip(views, written) {
@@ -141,8 +141,8 @@ struct CorpusTests {
 
 extension CorpusTests {
     /// The corpus files that both pydicom and Apus read whole, with what Apus read.
-    static func readableFiles() throws -> [(Pydicom.File, DICOMFile)] {
-        try Pydicom.corpus.get().files.compactMap { file in
+    static func readableFiles() throws -> [(PydicomDump.File, DICOMFile)] {
+        try PydicomDump.corpus.get().files.compactMap { file in
             guard file.readable, !file.isShort, knownDifferences[file.name] == nil else { return nil }
             let options = ReadOptions(allowRawDataSet: file.strict != nil)
             return (try? DICOMFile(contentsOf: file.path, options: options)).map { (file, $0) }
@@ -206,7 +206,7 @@ struct CorpusReport {
         """
     }
 
-    mutating func check(_ file: Pydicom.File) {
+    mutating func check(_ file: PydicomDump.File) {
         let strict = Result { () throws(DICOMReadError) in try DICOMFile(contentsOf: file.path) }
         let raw = Result { () throws(DICOMReadError) in
             try DICOMFile(contentsOf: file.path, options: ReadOptions(allowRawDataSet: true))
@@ -247,7 +247,7 @@ struct CorpusReport {
         }
     }
 
-    private mutating func compare(_ apus: DICOMFile, with file: Pydicom.File) {
+    private mutating func compare(_ apus: DICOMFile, with file: PydicomDump.File) {
         filesCompared += 1
         if let syntax = file.transferSyntax, syntax != apus.transferSyntax.uid.rawValue {
             failures.append("\(file.path): transfer syntax \(apus.transferSyntax.uid), pydicom \(syntax)")

@@ -27,7 +27,7 @@ struct FuzzTests {
 
     @Test("damaged corpus files end in a value or a typed error")
     func damagedCorpusFiles() throws {
-        let paths = try Pydicom.corpusPaths()
+        let paths = try PydicomDump.corpusPaths()
         var generator = SeededGenerator(seed: Self.seed)
         var outcome = FuzzOutcome()
         for name in Self.seeds {
@@ -45,7 +45,7 @@ struct FuzzTests {
 
     @Test("every prefix of a file is a value or a typed error")
     func everyPrefix() throws {
-        let paths = try Pydicom.corpusPaths()
+        let paths = try PydicomDump.corpusPaths()
         var outcome = FuzzOutcome()
         for name in ["rtplan.dcm", "SC_rgb_rle_2frame.dcm", "image_dfl.dcm"] {
             let path = try #require(paths.first { $0.hasSuffix("/" + name) })

@@ -33,8 +33,8 @@ struct PydicomComparison {
         self.vrIsWritten = vrIsWritten
     }
 
-    mutating func compare(_ apus: DataSet, with pydicom: [Pydicom.Element], path: String) {
-        var expected: [Tag: Pydicom.Element] = [:]
+    mutating func compare(_ apus: DataSet, with pydicom: [PydicomDump.Element], path: String) {
+        var expected: [Tag: PydicomDump.Element] = [:]
         for element in pydicom {
             guard let tag = Tag(hexString: element.tag) else {
                 differences.append("\(path): pydicom tag \(element.tag) doesn't parse")
@@ -57,7 +57,7 @@ struct PydicomComparison {
     }
 
     private mutating func compare(
-        _ element: DataElement, with reference: Pydicom.Element, in dataSet: DataSet, path: String
+        _ element: DataElement, with reference: PydicomDump.Element, in dataSet: DataSet, path: String
     ) {
         let vrOutcome = compareVR(element, with: reference, in: dataSet, path: path)
         if vrOutcome == .dictionaryGap { return }  // UN bytes where pydicom knows the structure
@@ -99,7 +99,7 @@ struct PydicomComparison {
     private enum VROutcome { case same, ambiguous, dictionaryGap, different }
 
     private mutating func compareVR(
-        _ element: DataElement, with reference: Pydicom.Element, in dataSet: DataSet, path: String
+        _ element: DataElement, with reference: PydicomDump.Element, in dataSet: DataSet, path: String
     ) -> VROutcome {
         guard let expected = reference.vr, expected != element.vr.rawValue else { return .same }
         if case .encapsulated = element.value, element.vr == .OB {
@@ -134,7 +134,7 @@ struct PydicomComparison {
         return ByteSwapping.swapped(bytes, width: width)
     }
 
-    private func matches(_ bytes: ByteBuffer, _ expected: Pydicom.Value, padding: UInt8) -> Bool {
+    private func matches(_ bytes: ByteBuffer, _ expected: PydicomDump.Value, padding: UInt8) -> Bool {
         if bytes.readableBytes == expected.length { return same(bytes, expected, appending: nil) }
         // Apus writes odd-length values padded to even length: pydicom reads the padding too.
         guard rules.allowPadding, bytes.readableBytes % 2 == 1, expected.length == bytes.readableBytes + 1 else {
@@ -143,14 +143,14 @@ struct PydicomComparison {
         return same(bytes, expected, appending: padding)
     }
 
-    private func same(_ bytes: ByteBuffer, _ expected: Pydicom.Value, appending extra: UInt8?) -> Bool {
+    private func same(_ bytes: ByteBuffer, _ expected: PydicomDump.Value, appending extra: UInt8?) -> Bool {
         if let hex = expected.hex {
             return Hex.encode(bytes) + (extra.map { Hex.encode([$0]) } ?? "") == hex
         }
         return CRC32.checksum(bytes, appending: extra) == expected.crc32
     }
 
-    private func describe(_ bytes: ByteBuffer, _ expected: Pydicom.Value) -> String {
+    private func describe(_ bytes: ByteBuffer, _ expected: PydicomDump.Value) -> String {
         let head = Hex.encode(bytes.getSlice(at: bytes.readerIndex, length: min(16, bytes.readableBytes)) ?? bytes)
         let expectedHead = expected.hex.map { String($0.prefix(32)) } ?? expected.head ?? ""
         return "\(bytes.readableBytes) bytes \(head)…, pydicom \(expected.length) bytes \(expectedHead)…"

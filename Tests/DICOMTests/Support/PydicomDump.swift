@@ -3,12 +3,12 @@ import Foundation
 /// pydicom's view of DICOM files, from `scripts/pydicom-dump.py` (whose header documents the
 /// JSON). The tests need python3 with pydicom 3 and pydicom-data; without them they fail
 /// with this error rather than skip.
-enum Pydicom {
+enum PydicomDump {
     struct Unavailable: Error, CustomStringConvertible {
         let description: String
     }
 
-    struct Dump: Decodable, Sendable {
+    struct Output: Decodable, Sendable {
         let pydicom: String
         let files: [File]
     }
@@ -79,7 +79,7 @@ enum Pydicom {
         .deletingLastPathComponent().appendingPathComponent("scripts/pydicom-dump.py")
 
     /// pydicom's view of the whole corpus, computed once per test process.
-    static let corpus: Result<Dump, Unavailable> = Result { () throws(Unavailable) in
+    static let corpus: Result<Output, Unavailable> = Result { () throws(Unavailable) in
         try dump(arguments: ["--corpus"])
     }
 
@@ -90,15 +90,15 @@ enum Pydicom {
     }
 
     /// pydicom's view of these files; `keepUN`: leave UN values as bytes (see the script).
-    static func dump(paths: [String], keepUN: Bool = false) throws(Unavailable) -> Dump {
-        guard !paths.isEmpty else { return Dump(pydicom: "", files: []) }
+    static func dump(paths: [String], keepUN: Bool = false) throws(Unavailable) -> Output {
+        guard !paths.isEmpty else { return Output(pydicom: "", files: []) }
         return try dump(arguments: (keepUN ? ["--keep-un"] : []) + paths)
     }
 
-    private static func dump(arguments: [String]) throws(Unavailable) -> Dump {
+    private static func dump(arguments: [String]) throws(Unavailable) -> Output {
         let output = try run(arguments: arguments)
         do {
-            return try JSONDecoder().decode(Dump.self, from: output)
+            return try JSONDecoder().decode(Output.self, from: output)
         } catch {
             throw Unavailable(description: "pydicom-dump.py printed JSON the tests can't decode: \(error)")
         }
