@@ -67,9 +67,8 @@ extension Tag: CustomStringConvertible {
 
     /// Parses `ggggeeee`, `(gggg,eeee)` or `gggg,eeee`, in hexadecimal.
     public init?(hexString text: some StringProtocol) {
-        var hex = text.filter { $0.isHexDigit }
+        let hex = String(text.filter { $0.isHexDigit })
         guard hex.count == 8, text.allSatisfy({ $0.isHexDigit || "(),".contains($0) }) else { return nil }
-        hex = String(hex)
         guard let raw = UInt32(hex, radix: 16) else { return nil }
         self.init(rawValue: raw)
     }
