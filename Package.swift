@@ -56,6 +56,8 @@ let package = Package(
                 "DICOM",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            // Read through #filePath, not bundled (Fixtures/README.md says where they come from).
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]
