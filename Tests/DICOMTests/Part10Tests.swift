@@ -15,6 +15,8 @@ struct Part10Tests {
         dataSet.set(.patientName, string: "Grüße^Jörg")
         dataSet.set(.rows, integers: [2])
         dataSet.set(.columns, integers: [3])
+        // Signed pixels: in implicit VR the reader must pick SS of "US or SS" from this.
+        dataSet.set(.pixelRepresentation, integers: [1])
         dataSet.set(.pixelPaddingValue, vr: .SS, integers: [-1])
         dataSet.set(.frameIncrementPointer, attributeTags: [Tag(0x0018, 0x1063)])
         var item = DataSet()
@@ -60,7 +62,7 @@ struct Part10Tests {
             DataElement(
                 tag: .pixelData, vr: .OB,
                 value: .encapsulated(EncapsulatedPixelData(basicOffsetTable: ByteBuffer(), fragments: fragments))))
-        let jpeg = TransferSyntax(uid: "1.2.840.10008.1.2.4.50")
+        let jpeg = TransferSyntax(uid: UID(unchecked: "1.2.840.10008.1.2.4.50"))
         let bytes = try DICOMFile(dataSet: dataSet, transferSyntax: jpeg).encoded()
         let read = try DICOMFile(reading: bytes)
         guard case .encapsulated(let pixels) = read.dataSet[.pixelData]?.value else {

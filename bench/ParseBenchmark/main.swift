@@ -128,7 +128,9 @@ func ctSeries(count: Int) throws -> Workload {
         let file = DICOMFile(dataSet: header, transferSyntax: .explicitVRLittleEndian)
         let encoded = try file.encoded()
         let path = "\(directory)/CT\(number).dcm"
-        FileManager.default.createFile(atPath: path, contents: Data(encoded.readableBytesView))
+        guard FileManager.default.createFile(atPath: path, contents: Data(encoded.readableBytesView)) else {
+            throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path)"])
+        }
         paths.append(path)
         buffers.append(encoded)
     }

@@ -1,5 +1,5 @@
 /// A unique identifier (VR UI): dot-separated numeric components, at most 64 characters (PS3.5 §9.1).
-public struct UID: Hashable, Sendable, Comparable, ExpressibleByStringLiteral {
+public struct UID: Hashable, Sendable, Comparable {
     public let rawValue: String
 
     /// Validates the UID syntax: components of digits, no leading zero in a multi-digit
@@ -13,10 +13,6 @@ public struct UID: Hashable, Sendable, Comparable, ExpressibleByStringLiteral {
     /// For UIDs known to be well formed (the generated registry, constants in code).
     public init(unchecked rawValue: String) {
         self.rawValue = rawValue
-    }
-
-    public init(stringLiteral value: String) {
-        self.rawValue = value
     }
 
     public static func < (lhs: UID, rhs: UID) -> Bool { lhs.rawValue < rhs.rawValue }
