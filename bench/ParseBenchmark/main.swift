@@ -171,7 +171,8 @@ struct PydicomResult: Decodable {
 func timePydicom(_ workload: Workload) throws -> PydicomResult {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("pydicom_parse.py").path
-    let output = try run("python3", [script, String(max(1, min(passes, 3))), "-"], input: workload.paths.joined(separator: "\n"))
+    let output = try run(
+        "python3", [script, String(max(1, min(passes, 3))), "-"], input: workload.paths.joined(separator: "\n"))
     return try JSONDecoder().decode(PydicomResult.self, from: output)
 }
 

@@ -25,8 +25,11 @@ public struct UID: Hashable, Sendable, Comparable {
         for byte in utf8 {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if componentLength == 0 { componentStartsWithZero = byte == UInt8(ascii: "0") }
-                else if componentStartsWithZero { return false }
+                if componentLength == 0 {
+                    componentStartsWithZero = byte == UInt8(ascii: "0")
+                } else if componentStartsWithZero {
+                    return false
+                }
                 componentLength += 1
             case UInt8(ascii: "."):
                 guard componentLength > 0 else { return false }
