@@ -187,7 +187,33 @@ func pad(_ text: String, _ width: Int) -> String {
 #if DEBUG
     print("warning: debug build; run `swift run -c release ParseBenchmark` for real figures")
 #endif
+if let index = arguments.firstIndex(of: "--profile"), index + 1 < arguments.count {
+    // One file parsed many times and nothing else, for callgrind or perf.
+    let buffer = try FileBytes.read(path: arguments[index + 1])
+    for _ in 0..<option("--repeat", default: 1000) {
+        sink &+= try DICOMFile(reading: buffer, options: ReadOptions(allowRawDataSet: true)).dataSet.count
+    }
+    print("checksum \(sink)")
+    exit(0)
+}
 let workloads = [try corpus(), try ctSeries(count: seriesCount)]
+if arguments.contains("--per-file") {
+    // The slowest files first: where the parser spends its time.
+    var costs: [(Double, String)] = []
+    for (path, buffer) in zip(workloads[0].paths, workloads[0].buffers) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<20 {
+            sink &+= (try? DICOMFile(reading: buffer, options: ReadOptions(allowRawDataSet: true)))?.dataSet.count ?? 0
+        }
+        let elapsed = clock.now - start
+        costs.append(
+            (Double(elapsed.components.attoseconds) / 1e12 / 20 + Double(elapsed.components.seconds) * 1e6 / 20, path))
+    }
+    for (micros, path) in costs.sorted(by: { $0.0 > $1.0 }).prefix(15) {
+        print(format(micros, 0), "µs", path.split(separator: "/").last ?? "")
+    }
+}
 print("Apus Part 10 parse benchmark: best of \(passes) passes, pydicom in the same run")
 print(
     [

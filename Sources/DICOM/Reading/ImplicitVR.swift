@@ -40,17 +40,34 @@ enum ImplicitVR {
 enum ByteSwapping {
     static func swapped(_ value: ByteBuffer, width: Int) -> ByteBuffer {
         var result = ByteBuffer()
-        result.reserveCapacity(value.readableBytes)
-        value.withUnsafeReadableBytes { source in
-            let whole = source.count - source.count % width
-            var index = 0
-            while index < whole {
-                for offset in stride(from: width - 1, through: 0, by: -1) {
-                    result.writeInteger(source[index + offset])
+        let count = value.readableBytes
+        result.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
+            value.withUnsafeReadableBytes { source in
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                let whole = count - count % width
+                switch width {
+                case 2:
+                    for index in stride(from: 0, to: whole, by: 2) {
+                        let word = from.loadUnaligned(fromByteOffset: index, as: UInt16.self)
+                        to.storeBytes(of: word.byteSwapped, toByteOffset: index, as: UInt16.self)
+                    }
+                case 4:
+                    for index in stride(from: 0, to: whole, by: 4) {
+                        let word = from.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+                        to.storeBytes(of: word.byteSwapped, toByteOffset: index, as: UInt32.self)
+                    }
+                case 8:
+                    for index in stride(from: 0, to: whole, by: 8) {
+                        let word = from.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        to.storeBytes(of: word.byteSwapped, toByteOffset: index, as: UInt64.self)
+                    }
+                default:
+                    to.copyMemory(from: from, byteCount: whole)
                 }
-                index += width
+                // A stray byte after the last whole value is kept as it is.
+                if whole < count { (to + whole).copyMemory(from: from + whole, byteCount: count - whole) }
             }
-            if whole < source.count { result.writeBytes(UnsafeRawBufferPointer(rebasing: source[whole...])) }
+            return count
         }
         return result
     }
