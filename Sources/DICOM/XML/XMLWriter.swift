@@ -1,0 +1,94 @@
+import NIOCore
+
+/// Writes XML 1.0 markup into a byte buffer, escaping text and attribute values.
+///
+/// XML 1.0 cannot carry most C0 control characters, not even as character references; the
+/// few that DICOM text may hold (form feed in LT/ST/UT, ESC left over from undecodable ISO 2022
+/// text) are written as U+FFFD. Carriage returns are written as `&#xD;` so that a reader's
+/// line-end normalisation keeps them.
+struct XMLWriter {
+    private(set) var buffer: ByteBuffer
+
+    init(capacity: Int) {
+        self.buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    mutating func raw(_ text: StaticString) {
+        buffer.writeStaticString(text)
+    }
+
+    /// `<name`: attributes follow, then `close()` or `closeEmpty()`.
+    mutating func open(_ name: StaticString) {
+        buffer.writeInteger(UInt8(ascii: "<"))
+        buffer.writeStaticString(name)
+    }
+
+    mutating func attribute(_ name: StaticString, _ value: String) {
+        buffer.writeInteger(UInt8(ascii: " "))
+        buffer.writeStaticString(name)
+        buffer.writeStaticString("=\"")
+        escaped(value, inAttribute: true)
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    mutating func attribute(_ name: StaticString, _ value: Int) {
+        attribute(name, String(value))
+    }
+
+    mutating func close() {
+        buffer.writeInteger(UInt8(ascii: ">"))
+    }
+
+    mutating func closeEmpty() {
+        buffer.writeStaticString("/>")
+    }
+
+    mutating func end(_ name: StaticString) {
+        buffer.writeStaticString("</")
+        buffer.writeStaticString(name)
+        buffer.writeInteger(UInt8(ascii: ">"))
+    }
+
+    /// `<name>text</name>`.
+    mutating func element(_ name: StaticString, text: String) {
+        open(name)
+        close()
+        escaped(text, inAttribute: false)
+        end(name)
+    }
+
+    mutating func text(_ value: String) {
+        escaped(value, inAttribute: false)
+    }
+
+    mutating func base64(_ bytes: ByteBuffer) {
+        Base64.encode(bytes, into: &buffer)
+    }
+
+    private mutating func escaped(_ value: String, inAttribute: Bool) {
+        var value = value
+        value.withUTF8 { bytes in
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                let replacement: StaticString
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\"") where inAttribute: replacement = "&quot;"
+                case 0x0D: replacement = "&#xD;"
+                case 0x09 where inAttribute: replacement = "&#x9;"
+                case 0x0A where inAttribute: replacement = "&#xA;"
+                case 0x09, 0x0A: continue
+                case 0..<0x20: replacement = "\u{FFFD}"
+                default: continue
+                }
+                if runStart < index { buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                runStart = index + 1
+                buffer.writeStaticString(replacement)
+            }
+            if runStart < bytes.count { buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+    }
+}
