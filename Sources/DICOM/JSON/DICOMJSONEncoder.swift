@@ -37,7 +37,7 @@ public struct DICOMJSONEncoder: Sendable {
     public func encode(_ dataSet: DataSet) -> ByteBuffer {
         var writer = JSONWriter(capacity: Self.estimatedSize(of: dataSet), prettyPrinted: prettyPrinted)
         write(dataSet, location: ElementLocation(), enclosing: nil, into: &writer)
-        return writer.buffer
+        return writer.finish()
     }
 
     /// Data sets as a JSON array of objects, as QIDO-RS and metadata responses carry them.
@@ -49,7 +49,7 @@ public struct DICOMJSONEncoder: Sendable {
             write(dataSet, location: ElementLocation(), enclosing: nil, into: &writer)
         }
         writer.endArray()
-        return writer.buffer
+        return writer.finish()
     }
 
     public func encodeString(_ dataSet: DataSet) -> String {

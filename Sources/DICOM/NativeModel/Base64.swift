@@ -1,8 +1,8 @@
 import NIOCore
 
 /// Base64 of RFC 4648 §4 (standard alphabet, padded), for `InlineBinary` values. Written by
-/// hand because the DICOM target does not import Foundation, and so the encoder can write
-/// straight into its output buffer.
+/// hand because the DICOM target does not import Foundation, and so that the encoders can
+/// write straight into their output.
 enum Base64 {
     private static let alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -14,39 +14,28 @@ enum Base64 {
         return table
     }()
 
-    static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
-
-    /// Appends the encoding of `input` to `output`.
-    static func encode(_ input: ByteBuffer, into output: inout ByteBuffer) {
-        output.reserveCapacity(minimumWritableBytes: encodedLength(input.readableBytes))
-        let table = alphabet
-        input.withUnsafeReadableBytes { bytes in
-            var index = 0
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(4096)
-            while index + 3 <= bytes.count {
-                let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-                chunk.append(table[Int(value >> 18 & 0x3F)])
-                chunk.append(table[Int(value >> 12 & 0x3F)])
-                chunk.append(table[Int(value >> 6 & 0x3F)])
-                chunk.append(table[Int(value & 0x3F)])
-                index += 3
-                if chunk.count >= 4092 {
-                    output.writeBytes(chunk)
-                    chunk.removeAll(keepingCapacity: true)
-                }
-            }
-            let rest = bytes.count - index
-            if rest > 0 {
-                let first = UInt32(bytes[index]) << 16
-                let value = rest == 2 ? first | UInt32(bytes[index + 1]) << 8 : first
-                chunk.append(table[Int(value >> 18 & 0x3F)])
-                chunk.append(table[Int(value >> 12 & 0x3F)])
-                chunk.append(rest == 2 ? table[Int(value >> 6 & 0x3F)] : UInt8(ascii: "="))
-                chunk.append(UInt8(ascii: "="))
-            }
-            output.writeBytes(chunk)
+    /// Appends the encoding of `input` to `output`; only the last group is padded, so callers
+    /// may encode a long input in pieces whose lengths are multiples of three.
+    static func encode(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        output.reserveCapacity(output.count + (input.count + 2) / 3 * 4)
+        let alphabet = self.alphabet
+        var index = 0
+        while index + 3 <= input.count {
+            let value = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+            output.append(alphabet[Int(value >> 18 & 0x3F)])
+            output.append(alphabet[Int(value >> 12 & 0x3F)])
+            output.append(alphabet[Int(value >> 6 & 0x3F)])
+            output.append(alphabet[Int(value & 0x3F)])
+            index += 3
         }
+        let rest = input.count - index
+        guard rest > 0 else { return }
+        let first = UInt32(input[index]) << 16
+        let value = rest == 2 ? first | UInt32(input[index + 1]) << 8 : first
+        output.append(alphabet[Int(value >> 18 & 0x3F)])
+        output.append(alphabet[Int(value >> 12 & 0x3F)])
+        output.append(rest == 2 ? alphabet[Int(value >> 6 & 0x3F)] : UInt8(ascii: "="))
+        output.append(UInt8(ascii: "="))
     }
 
     /// Decodes base64 text; whitespace is skipped (XML content may be wrapped) and the

@@ -27,7 +27,7 @@ public struct DICOMXMLEncoder: Sendable {
             "<NativeDicomModel xmlns=\"http://dicom.nema.org/PS3.19/models/NativeDICOM\" xml:space=\"preserve\">\n")
         write(dataSet, location: ElementLocation(), enclosing: nil, lineBreaks: true, into: &writer)
         writer.raw("</NativeDicomModel>\n")
-        return writer.buffer
+        return writer.finish()
     }
 
     public func encodeString(_ dataSet: DataSet) -> String {

@@ -7,28 +7,33 @@ import NIOCore
 /// text) are written as U+FFFD. Carriage returns are written as `&#xD;` so that a reader's
 /// line-end normalisation keeps them.
 struct XMLWriter {
-    private(set) var buffer: ByteBuffer
+    private var output: OutputBytes
 
     init(capacity: Int) {
-        self.buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        self.output = OutputBytes(capacity: capacity)
+    }
+
+    /// The document written, as one buffer.
+    mutating func finish() -> ByteBuffer {
+        output.finish()
     }
 
     mutating func raw(_ text: StaticString) {
-        buffer.writeStaticString(text)
+        output.append(text)
     }
 
     /// `<name`: attributes follow, then `close()` or `closeEmpty()`.
     mutating func open(_ name: StaticString) {
-        buffer.writeInteger(UInt8(ascii: "<"))
-        buffer.writeStaticString(name)
+        output.append(UInt8(ascii: "<"))
+        output.append(name)
     }
 
     mutating func attribute(_ name: StaticString, _ value: String) {
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeStaticString(name)
-        buffer.writeStaticString("=\"")
+        output.append(UInt8(ascii: " "))
+        output.append(name)
+        output.append("=\"")
         escaped(value, inAttribute: true)
-        buffer.writeInteger(UInt8(ascii: "\""))
+        output.append(UInt8(ascii: "\""))
     }
 
     mutating func attribute(_ name: StaticString, _ value: Int) {
@@ -36,17 +41,18 @@ struct XMLWriter {
     }
 
     mutating func close() {
-        buffer.writeInteger(UInt8(ascii: ">"))
+        output.append(UInt8(ascii: ">"))
     }
 
     mutating func closeEmpty() {
-        buffer.writeStaticString("/>")
+        output.append("/>")
     }
 
     mutating func end(_ name: StaticString) {
-        buffer.writeStaticString("</")
-        buffer.writeStaticString(name)
-        buffer.writeInteger(UInt8(ascii: ">"))
+        output.append("</")
+        output.append(name)
+        output.append(UInt8(ascii: ">"))
+        output.flushIfLarge()
     }
 
     /// `<name>text</name>`.
@@ -62,7 +68,7 @@ struct XMLWriter {
     }
 
     mutating func base64(_ bytes: ByteBuffer) {
-        Base64.encode(bytes, into: &buffer)
+        output.appendBase64(bytes)
     }
 
     private mutating func escaped(_ value: String, inAttribute: Bool) {
@@ -84,11 +90,11 @@ struct XMLWriter {
                 case 0..<0x20: replacement = "\u{FFFD}"
                 default: continue
                 }
-                if runStart < index { buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                if runStart < index { output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
                 runStart = index + 1
-                buffer.writeStaticString(replacement)
+                output.append(replacement)
             }
-            if runStart < bytes.count { buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            if runStart < bytes.count { output.append(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
     }
 }
