@@ -424,6 +424,10 @@ struct JSONModelTests {
         #expect(throws: DICOMJSONError.self) { try DICOMJSONDecoder().decode(Fixtures.buffer(deepArrays)) }
         let deepSequences = DICOMJSONEncoder(prettyPrinted: true).encode(Fixtures.nested(depth: 8))
         #expect(try DICOMJSONDecoder(maximumDepth: 8).decode(deepSequences) == Fixtures.nested(depth: 8))
+        #expect(try DICOMJSONDecoder(maximumDepth: .max).decode(deepSequences) == Fixtures.nested(depth: 8))
+        #expect(throws: DICOMJSONError.self) {
+            try DICOMJSONDecoder(maximumDepth: .max).decode(Fixtures.buffer(deepArrays))
+        }
         #expect {
             try DICOMJSONDecoder(maximumDepth: 7).decode(deepSequences)
         } throws: { error in

@@ -266,6 +266,8 @@ struct XMLModelTests {
         #expect(throws: DICOMXMLError.self) { try DICOMXMLDecoder().decode(Fixtures.buffer(deep)) }
         let deepSequences = DICOMXMLEncoder().encode(Fixtures.nested(depth: 8))
         #expect(try DICOMXMLDecoder(maximumDepth: 8).decode(deepSequences) == Fixtures.nested(depth: 8))
+        #expect(try DICOMXMLDecoder(maximumDepth: .max).decode(deepSequences) == Fixtures.nested(depth: 8))
+        #expect(throws: DICOMXMLError.self) { try DICOMXMLDecoder(maximumDepth: .max).decode(Fixtures.buffer(deep)) }
         #expect {
             try DICOMXMLDecoder(maximumDepth: 7).decode(deepSequences)
         } throws: { error in

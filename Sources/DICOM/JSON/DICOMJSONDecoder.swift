@@ -18,8 +18,11 @@ public import NIOCore
 /// again.
 public struct DICOMJSONDecoder: Sendable {
     /// Sequences nested deeper than this are refused (like `ReadOptions.maximumDepth`); the
-    /// JSON nesting allowed follows from it.
+    /// JSON nesting allowed follows from it. Values above 256 count as 256, which keeps the
+    /// recursive parser's stack small.
     public var maximumDepth: Int
+
+    static let depthCeiling = 256
     /// Fetches the bytes behind a `BulkDataURI`. Without it, or when it gives nil, the element
     /// is kept with its VR and an empty value.
     public var bulkData: (@Sendable (String) -> ByteBuffer?)?
@@ -59,7 +62,7 @@ public struct DICOMJSONDecoder: Sendable {
     /// (attribute object, Value array, item object), and a data set at the deepest level still
     /// holds PN objects. `JSONModelReader` then counts the sequences themselves.
     private func parse(_ json: ByteBuffer, extraDepth: Int) throws(DICOMJSONError) -> JSONValue {
-        let limit = 3 * max(0, maximumDepth) + 4 + extraDepth
+        let limit = 3 * min(max(0, maximumDepth), Self.depthCeiling) + 4 + extraDepth
         var parser = JSONParser(json, maximumDepth: limit)
         do throws(JSONParser.Failure) {
             return try parser.parse()

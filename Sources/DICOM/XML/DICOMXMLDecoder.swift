@@ -7,7 +7,7 @@ public import NIOCore
 /// every failure is a `DICOMXMLError`. Text is encoded as by `DICOMJSONDecoder`: in the declared
 /// Specific Character Set when it fits, else in UTF-8 with (0008,0005) set to "ISO_IR 192".
 public struct DICOMXMLDecoder: Sendable {
-    /// Sequences nested deeper than this are refused.
+    /// Sequences nested deeper than this are refused; values above 256 count as 256.
     public var maximumDepth: Int
     /// Fetches the bytes behind `<BulkData uri=…>`; without it, or when it gives nil, the
     /// element is kept with its VR and an empty value.
@@ -37,7 +37,7 @@ public struct DICOMXMLDecoder: Sendable {
     /// (DicomAttribute, PersonName, Alphabetic, FamilyName). `XMLModelReader` then counts the
     /// sequences themselves.
     private func parse(_ xml: ByteBuffer) throws(DICOMXMLError) -> XMLElement {
-        var reader = XMLReader(xml, maximumDepth: 2 * max(0, maximumDepth) + 5)
+        var reader = XMLReader(xml, maximumDepth: 2 * min(max(0, maximumDepth), DICOMJSONDecoder.depthCeiling) + 5)
         do throws(XMLReader.Failure) {
             return try reader.parse()
         } catch {
