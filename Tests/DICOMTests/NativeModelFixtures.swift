@@ -108,16 +108,10 @@ enum NativeModelFixtures {
         "chrH31.dcm", "chrRuss.dcm",
     ]
 
-    /// Files whose results depend on the generated data dictionary (implicit VR files) or on
-    /// the real Specific Character Set decoder (ISO 2022, ISO 8859 parts other than 1), both of
-    /// which are placeholders in this branch: their comparisons are known issues until those land.
-    static let placeholderDependent: Set<String> = [
-        "rtplan.dcm", "nested_priv_SQ.dcm", "chrH31.dcm", "chrRuss.dcm", "chrSQEncoding.dcm",
-    ]
-
-    /// Path of a corpus file, from pydicom; nil when pydicom is not installed.
-    static func corpusPath(_ name: String) -> String? {
-        try? Pydicom.run(["pydicom:\(name)"]).path
+    /// Path of a corpus file, from pydicom. Fails, never skips, when python3 or pydicom is
+    /// missing: `scripts/test` installs them.
+    static func corpusPath(_ name: String) throws -> String {
+        try Pydicom.run(["pydicom:\(name)"]).path
     }
 
     static func read(_ path: String) throws -> DataSet {
@@ -138,11 +132,6 @@ enum Pydicom {
     static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/pydicom-json.py").path
-
-    /// True when python3 with pydicom can be run; the comparisons need it.
-    static let isAvailable: Bool = {
-        (try? execute(["-c", "import pydicom"])) != nil
-    }()
 
     /// The file pydicom read and its JSON model as Foundation objects.
     static func run(_ arguments: [String]) throws -> (path: String, json: [String: Any]) {
