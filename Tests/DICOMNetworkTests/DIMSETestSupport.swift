@@ -17,6 +17,11 @@ enum DIMSETestSupport {
         ByteBuffer(bytes: bytes(hex: parts.joined()))
     }
 
+    /// A golden command set as one last command PDV on presentation context 1.
+    static func golden(_ parts: [String]) -> [PresentationDataValue] {
+        [PresentationDataValue(contextID: 1, isCommand: true, isLast: true, data: buffer(parts))]
+    }
+
     static func buffer(hex: String) -> ByteBuffer {
         ByteBuffer(bytes: bytes(hex: hex))
     }
