@@ -78,6 +78,72 @@ struct GoldenCommand: Sendable, CustomTestStringConvertible {
             GoldenCommand(
                 name: "C-CANCEL-RQ", parts: DIMSEGolden.cCancelRequest,
                 message: .cCancelRequest(CCancelRequest(messageIDBeingRespondedTo: 2))),
+        ] + dcmtk
+    }()
+
+    /// Captured from DCMTK 3.6.7's tools on the wire.
+    static let dcmtk: [GoldenCommand] = {
+        typealias S = DIMSETestSupport
+        let noMoreCounts = SubOperationCounts(completed: 0, failed: 0, warning: 0)
+        return [
+            GoldenCommand(
+                name: "DCMTK echoscu C-ECHO-RQ", parts: DIMSEGolden.dcmtkEchoRequest,
+                message: .cEchoRequest(CEchoRequest(messageID: 1))),
+            GoldenCommand(
+                name: "DCMTK storescu C-STORE-RQ", parts: DIMSEGolden.dcmtkStoreRequest,
+                message: .cStoreRequest(
+                    CStoreRequest(
+                        messageID: 1, affectedSOPClassUID: S.ctImageStorage, affectedSOPInstanceUID: S.instance))),
+            GoldenCommand(
+                name: "DCMTK findscu C-FIND-RQ", parts: DIMSEGolden.dcmtkFindRequest,
+                message: .cFindRequest(CFindRequest(messageID: 1, affectedSOPClassUID: S.studyRootFind))),
+            GoldenCommand(
+                name: "DCMTK findscu C-CANCEL-RQ", parts: DIMSEGolden.dcmtkCancelRequest,
+                message: .cCancelRequest(CCancelRequest(messageIDBeingRespondedTo: 1))),
+            GoldenCommand(
+                name: "DCMTK getscu C-GET-RQ", parts: DIMSEGolden.dcmtkGetRequest,
+                message: .cGetRequest(CGetRequest(messageID: 1, affectedSOPClassUID: S.studyRootGet))),
+            GoldenCommand(
+                name: "DCMTK movescu C-MOVE-RQ", parts: DIMSEGolden.dcmtkMoveRequest,
+                message: .cMoveRequest(
+                    CMoveRequest(messageID: 1, affectedSOPClassUID: S.studyRootMove, moveDestination: "STORESCP"))),
+            GoldenCommand(
+                name: "DCMTK dcmqrscp C-ECHO-RSP", parts: DIMSEGolden.dcmtkEchoResponse,
+                message: .cEchoResponse(CEchoResponse(messageIDBeingRespondedTo: 1))),
+            GoldenCommand(
+                name: "DCMTK dcmqrscp C-STORE-RSP", parts: DIMSEGolden.dcmtkStoreResponse,
+                message: .cStoreResponse(
+                    CStoreResponse(
+                        messageIDBeingRespondedTo: 7, affectedSOPClassUID: S.ctImageStorage,
+                        affectedSOPInstanceUID: S.instance))),
+            GoldenCommand(
+                name: "DCMTK dcmqrscp C-FIND-RSP pending", parts: DIMSEGolden.dcmtkFindPendingResponse,
+                message: .cFindResponse(
+                    CFindResponse(messageIDBeingRespondedTo: 2, affectedSOPClassUID: S.studyRootFind, status: .pending))
+            ),
+            GoldenCommand(
+                name: "DCMTK dcmqrscp C-FIND-RSP final", parts: DIMSEGolden.dcmtkFindFinalResponse,
+                message: .cFindResponse(
+                    CFindResponse(messageIDBeingRespondedTo: 2, affectedSOPClassUID: S.studyRootFind, status: .success))
+            ),
+            GoldenCommand(
+                name: "DCMTK dcmqrscp C-STORE-RQ of a C-GET", parts: DIMSEGolden.dcmtkGetStoreRequest,
+                message: .cStoreRequest(
+                    CStoreRequest(
+                        messageID: 1, affectedSOPClassUID: S.ctImageStorage, affectedSOPInstanceUID: S.instance,
+                        priority: .low))),
+            GoldenCommand(
+                name: "DCMTK dcmqrscp C-GET-RSP final", parts: DIMSEGolden.dcmtkGetFinalResponse,
+                message: .cGetResponse(
+                    CGetResponse(
+                        messageIDBeingRespondedTo: 4, affectedSOPClassUID: S.studyRootGet, status: .success,
+                        subOperations: SubOperationCounts(completed: 1, failed: 0, warning: 0)))),
+            GoldenCommand(
+                name: "DCMTK dcmqrscp C-MOVE-RSP failure", parts: DIMSEGolden.dcmtkMoveFailureResponse,
+                message: .cMoveResponse(
+                    CMoveResponse(
+                        messageIDBeingRespondedTo: 5, affectedSOPClassUID: S.studyRootMove,
+                        status: .moveDestinationUnknown, subOperations: noMoreCounts))),
         ]
     }()
 }
@@ -114,7 +180,7 @@ struct DIMSEMessageTests {
     }
 
     @Test(arguments: GoldenCommand.all)
-    func commandSetsEncodeAsPynetdicomDoes(_ golden: GoldenCommand) throws {
+    func commandSetsEncodeAsPynetdicomAndDCMTKDo(_ golden: GoldenCommand) throws {
         #expect(try golden.message.encoded() == golden.bytes)
     }
 
