@@ -414,6 +414,31 @@ struct DIMSEValidationTests {
         #expect(throws: DIMSEError.missingCommandField) { try DIMSEMessage(decoding: ByteBuffer()) }
     }
 
+    @Test func damagedCommandSetsThrowAndNeverTrap() {
+        // Every truncation and a few thousand byte changes of every golden command set:
+        // each decodes or throws a DIMSEError, none traps.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var decoded = 0
+        for golden in GoldenCommand.all {
+            let bytes = S.bytes(hex: golden.parts.joined())
+            for length in 0..<bytes.count {
+                if (try? DIMSEMessage(decoding: ByteBuffer(bytes: bytes.prefix(length)))) != nil { decoded += 1 }
+            }
+            for _ in 0..<200 {
+                var damaged = bytes
+                for _ in 0...(next() % 3) {
+                    damaged[next() % damaged.count] = UInt8(truncatingIfNeeded: next())
+                }
+                if (try? DIMSEMessage(decoding: ByteBuffer(bytes: damaged))) != nil { decoded += 1 }
+            }
+        }
+        #expect(decoded > 0)
+    }
+
     @Test func errorsSayWhatAndWhere() {
         let missing = DIMSEError.missingElement(.moveDestination, command: .cMoveRequest)
         #expect(missing.description == "C-MOVE-RQ lacks required element (0000,0600)")
