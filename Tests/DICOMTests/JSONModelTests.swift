@@ -439,7 +439,8 @@ struct JSONModelTests {
     @Test func everyTruncationIsAnError() {
         let text = String(buffer: DICOMJSONEncoder().encode(Fixtures.everyVR()))
         let bytes = Array(text.utf8)
-        for length in 0..<bytes.count {
+        // Every prefix of the first 1 KiB, then every 7th: the same code paths in a fraction of the time.
+        for length in TruncationLengths.sample(upTo: bytes.count) {
             var prefix = ByteBuffer()
             prefix.writeBytes(bytes[0..<length])
             #expect(throws: DICOMJSONError.self, "\(length) bytes") { try DICOMJSONDecoder().decode(prefix) }
