@@ -81,6 +81,7 @@ struct PDUHostileInputTests {
     @Test(arguments: [0x00, 0x08, 0x10, 0x50, 0xFF] as [UInt8])
     func unknownPDUTypesAreRejectedAtTheFirstByte(type: UInt8) {
         #expect(throws: PDUError.unknownPDUType(type)) { try Self.decode([type]) }
+        #expect(PDUError.unknownPDUType(type).abortReason == .unrecognizedPDU)
     }
 
     @Test func fixedLengthPDUsMustBeFourBytes() {

@@ -6,7 +6,7 @@ import NIOCore
 /// Text that is not a UID is mapped byte for byte to the first 256 Unicode scalars (ISO 8859-1),
 /// so any byte string decodes and encodes back unchanged.
 enum PDUText {
-    /// A UID field. Trailing NUL or space padding (which some peers add) is dropped; the rest must
+    /// A UID field. NUL or space padding at either end (peers send both) is dropped; the rest must
     /// be 1–64 digits and dots. UIDs that break PS3.5 §9.1 otherwise (leading zeros, empty
     /// components) are accepted as they are, for the association layer to refuse or not.
     static func uid(_ value: ByteBuffer, field: String) throws(PDUError) -> UID {
@@ -14,7 +14,7 @@ enum PDUText {
         let isUIDText = bytes.allSatisfy { $0 == UInt8(ascii: ".") || (0x30...0x39).contains($0) }
         let text = String(decoding: bytes, as: UTF8.self)
         guard isUIDText, (1...64).contains(bytes.count) else {
-            throw .invalidValue(field: field, value: latin1(value.readableBytesView))
+            throw .invalidValue(field: field, value: latin1(value.readableBytesView.prefix(100)))
         }
         return UID(text) ?? UID(unchecked: text)
     }
