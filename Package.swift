@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
@@ -29,6 +30,15 @@ let package = Package(
             dependencies: [
                 "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DICOMNetwork",
+            dependencies: [
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -55,6 +65,19 @@ let package = Package(
             dependencies: [
                 "DICOM",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            // Read through #filePath, not bundled (Fixtures/README.md says where they come from).
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DICOMNetworkTests",
+            dependencies: [
+                "DICOMNetwork",
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

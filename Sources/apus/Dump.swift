@@ -25,11 +25,12 @@ struct Dump: ParsableCommand {
     mutating func run() throws {
         let options = ReadOptions(allowRawDataSet: raw, stopBeforePixelData: stopBeforePixelData)
         var failed = false
+        var dataSets: [DataSet] = []
         for path in files {
             do {
                 let file = try DICOMFile(contentsOf: path, options: options)
                 if json {
-                    throw ValidationError("--json: the DICOM JSON encoder lands with the JSON model")
+                    dataSets.append(file.dataSet)
                 } else {
                     if files.count > 1 { print("# \(path)") }
                     print(DumpFormatter(maximumValueWidth: width).format(file), terminator: "")
@@ -39,6 +40,18 @@ struct Dump: ParsableCommand {
                 printError("apus dump: \(path): \(error)")
             }
         }
+        if json { printJSON(dataSets) }
         if failed { throw ExitCode(1) }
+    }
+
+    /// One file gives one JSON object; several give an array of them, so the output stays one
+    /// JSON text. Bulk data is inlined.
+    private func printJSON(_ dataSets: [DataSet]) {
+        let encoder = DICOMJSONEncoder(prettyPrinted: true)
+        if files.count == 1, let dataSet = dataSets.first {
+            print(encoder.encodeString(dataSet))
+        } else if !dataSets.isEmpty {
+            print(String(buffer: encoder.encode(dataSets)))
+        }
     }
 }

@@ -11,7 +11,9 @@ public struct DICOMFile: Sendable, Equatable {
     /// The transfer syntax the data set was read in, or is to be written in.
     public var transferSyntax: TransferSyntax
 
-    public init(meta: DataSet = DataSet(), dataSet: DataSet, transferSyntax: TransferSyntax, preamble: ByteBuffer? = nil) {
+    public init(
+        meta: DataSet = DataSet(), dataSet: DataSet, transferSyntax: TransferSyntax, preamble: ByteBuffer? = nil
+    ) {
         self.meta = meta
         self.dataSet = dataSet
         self.transferSyntax = transferSyntax

@@ -44,19 +44,33 @@ public struct DumpFormatter: Sendable {
                     lines.append(line(indent + "  ", .item, "na", "(Item #=\(item.count))", "u/l", "1", "Item"))
                     format(item, depth: depth + 2, into: &lines)
                     lines.append(
-                        line(indent + "  ", .itemDelimitationItem, "na", "(ItemDelimitationItem)", "0", "0",
+                        line(
+                            indent + "  ", .itemDelimitationItem, "na", "(ItemDelimitationItem)", "0", "0",
                             "ItemDelimitationItem"))
                 }
                 lines.append(
-                    line(indent, .sequenceDelimitationItem, "na", "(SequenceDelimitationItem)", "0", "0",
+                    line(
+                        indent, .sequenceDelimitationItem, "na", "(SequenceDelimitationItem)", "0", "0",
                         "SequenceDelimitationItem"))
             case .encapsulated(let pixels):
-                lines.append(line(indent, element.tag, element.vr.rawValue, "(PixelSequence #=\(pixels.fragments.count + 1))", "u/l", "1", keyword))
-                lines.append(line(indent + "  ", .item, "pi", "(offset table, \(pixels.basicOffsetTable.readableBytes) bytes)", "\(pixels.basicOffsetTable.readableBytes)", "1", "Item"))
+                lines.append(
+                    line(
+                        indent, element.tag, element.vr.rawValue, "(PixelSequence #=\(pixels.fragments.count + 1))",
+                        "u/l", "1", keyword))
+                lines.append(
+                    line(
+                        indent + "  ", .item, "pi", "(offset table, \(pixels.basicOffsetTable.readableBytes) bytes)",
+                        "\(pixels.basicOffsetTable.readableBytes)", "1", "Item"))
                 for fragment in pixels.fragments {
-                    lines.append(line(indent + "  ", .item, "pi", "(fragment, \(fragment.readableBytes) bytes)", "\(fragment.readableBytes)", "1", "Item"))
+                    lines.append(
+                        line(
+                            indent + "  ", .item, "pi", "(fragment, \(fragment.readableBytes) bytes)",
+                            "\(fragment.readableBytes)", "1", "Item"))
                 }
-                lines.append(line(indent, .sequenceDelimitationItem, "na", "(SequenceDelimitationItem)", "0", "0", "SequenceDelimitationItem"))
+                lines.append(
+                    line(
+                        indent, .sequenceDelimitationItem, "na", "(SequenceDelimitationItem)", "0", "0",
+                        "SequenceDelimitationItem"))
             case .bytes(let bytes):
                 let values = element.strings(characterSet: characterSet)
                 let text: String
@@ -70,7 +84,9 @@ public struct DumpFormatter: Sendable {
                     text = hexPreview(bytes.readableBytesView, vr: element.vr)
                 }
                 lines.append(
-                    line(indent, element.tag, element.vr.rawValue, text, "\(bytes.readableBytes)", "\(values.count)", keyword))
+                    line(
+                        indent, element.tag, element.vr.rawValue, text, "\(bytes.readableBytes)", "\(values.count)",
+                        keyword))
             }
         }
     }

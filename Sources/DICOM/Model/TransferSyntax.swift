@@ -18,16 +18,16 @@ public struct TransferSyntax: Hashable, Sendable {
     }
 
     public static let implicitVRLittleEndian = TransferSyntax(
-        uid: "1.2.840.10008.1.2", isExplicitVR: false, isLittleEndian: true, isEncapsulated: false)
+        uid: UID(unchecked: "1.2.840.10008.1.2"), isExplicitVR: false, isLittleEndian: true, isEncapsulated: false)
     public static let explicitVRLittleEndian = TransferSyntax(
-        uid: "1.2.840.10008.1.2.1", isExplicitVR: true, isLittleEndian: true, isEncapsulated: false)
+        uid: UID(unchecked: "1.2.840.10008.1.2.1"), isExplicitVR: true, isLittleEndian: true, isEncapsulated: false)
     public static let encapsulatedUncompressedExplicitVRLittleEndian = TransferSyntax(
-        uid: "1.2.840.10008.1.2.1.98", isExplicitVR: true, isLittleEndian: true, isEncapsulated: true)
+        uid: UID(unchecked: "1.2.840.10008.1.2.1.98"), isExplicitVR: true, isLittleEndian: true, isEncapsulated: true)
     public static let deflatedExplicitVRLittleEndian = TransferSyntax(
-        uid: "1.2.840.10008.1.2.1.99", isExplicitVR: true, isLittleEndian: true, isDeflated: true,
+        uid: UID(unchecked: "1.2.840.10008.1.2.1.99"), isExplicitVR: true, isLittleEndian: true, isDeflated: true,
         isEncapsulated: false)
     public static let explicitVRBigEndian = TransferSyntax(
-        uid: "1.2.840.10008.1.2.2", isExplicitVR: true, isLittleEndian: false, isEncapsulated: false)
+        uid: UID(unchecked: "1.2.840.10008.1.2.2"), isExplicitVR: true, isLittleEndian: false, isEncapsulated: false)
 
     /// The uncompressed syntaxes, which the writer can produce from any decoded data set.
     public static let uncompressed: [TransferSyntax] = [

@@ -1,5 +1,5 @@
 /// A unique identifier (VR UI): dot-separated numeric components, at most 64 characters (PS3.5 §9.1).
-public struct UID: Hashable, Sendable, Comparable, ExpressibleByStringLiteral {
+public struct UID: Hashable, Sendable, Comparable {
     public let rawValue: String
 
     /// Validates the UID syntax: components of digits, no leading zero in a multi-digit
@@ -15,10 +15,6 @@ public struct UID: Hashable, Sendable, Comparable, ExpressibleByStringLiteral {
         self.rawValue = rawValue
     }
 
-    public init(stringLiteral value: String) {
-        self.rawValue = value
-    }
-
     public static func < (lhs: UID, rhs: UID) -> Bool { lhs.rawValue < rhs.rawValue }
 
     public static func isValid(_ text: String) -> Bool {
@@ -29,8 +25,11 @@ public struct UID: Hashable, Sendable, Comparable, ExpressibleByStringLiteral {
         for byte in utf8 {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if componentLength == 0 { componentStartsWithZero = byte == UInt8(ascii: "0") }
-                else if componentStartsWithZero { return false }
+                if componentLength == 0 {
+                    componentStartsWithZero = byte == UInt8(ascii: "0")
+                } else if componentStartsWithZero {
+                    return false
+                }
                 componentLength += 1
             case UInt8(ascii: "."):
                 guard componentLength > 0 else { return false }

@@ -1,4 +1,6 @@
 /// The 34 value representations of PS3.5 §6.2 (Table 6.2-1).
+// The standard spells VRs in capitals; so do we.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 public enum VR: String, CaseIterable, Sendable, Hashable {
     case AE, AS, AT, CS, DA, DS, DT, FD, FL, IS, LO, LT, OB, OD, OF, OL, OV, OW
     case PN, SH, SL, SQ, SS, ST, SV, TM, UC, UI, UL, UN, UR, US, UT, UV

@@ -177,7 +177,12 @@ public struct DicomDateTime: Sendable, Hashable, CustomStringConvertible {
 
 /// An age (VR AS): three digits and a unit, `D`, `W`, `M` or `Y` (PS3.5 §6.2).
 public struct AgeString: Sendable, Hashable, CustomStringConvertible {
-    public enum Unit: Character, Sendable { case days = "D", weeks = "W", months = "M", years = "Y" }
+    public enum Unit: Character, Sendable {
+        case days = "D"
+        case weeks = "W"
+        case months = "M"
+        case years = "Y"
+    }
     public let value: Int
     public let unit: Unit
 

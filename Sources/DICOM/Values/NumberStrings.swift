@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Integer String (VR IS): an optionally signed decimal integer in −2³¹…2³¹−1, 12 bytes at most.
 public enum IntegerString {
     public static func parse(_ text: some StringProtocol) -> Int? {
@@ -28,43 +34,27 @@ public enum DecimalString {
         text.utf8.count <= 16 && parse(text) != nil
     }
 
-    /// The shortest text of at most 16 characters that reads back as the value, or nearly.
+    /// The shortest text of at most 16 characters that reads back as the value, or as
+    /// close to it as 16 characters allow.
     public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        let text = String(value)
-        if text.utf8.count <= 16 { return text }
-        for precision in stride(from: 15, through: 1, by: -1) {
-            let candidate = formatted(value, significantDigits: precision)
+        let shortest = String(value)
+        if shortest.utf8.count <= 16 { return shortest }
+        for digits in stride(from: 15, through: 1, by: -1) {
+            let candidate = formatted(value, significantDigits: digits)
             if candidate.utf8.count <= 16 { return candidate }
         }
         return String(Int(value.rounded()))
     }
 
     private static func formatted(_ value: Double, significantDigits: Int) -> String {
-        guard value != 0 else { return "0" }
-        let exponent = Int((abs(value)).log10Floor)
-        let scale = pow10(significantDigits - 1 - exponent)
-        let rounded = (value * scale).rounded() / scale
-        let text = String(rounded)
-        return text
-    }
-
-    private static func pow10(_ exponent: Int) -> Double {
-        var result = 1.0
-        if exponent >= 0 { for _ in 0..<exponent { result *= 10 } } else { for _ in 0..<(-exponent) { result /= 10 } }
-        return result
-    }
-}
-
-extension Double {
-    fileprivate var log10Floor: Double {
-        var exponent = 0.0
-        var magnitude = self
-        if magnitude >= 1 {
-            while magnitude >= 10 { magnitude /= 10; exponent += 1 }
-        } else {
-            while magnitude < 1, magnitude > 0 { magnitude *= 10; exponent -= 1 }
+        var buffer = [CChar](repeating: 0, count: 40)
+        let written = withVaList([value]) { arguments in
+            buffer.withUnsafeMutableBufferPointer { target in
+                vsnprintf(target.baseAddress, target.count, "%.\(significantDigits)G", arguments)
+            }
         }
-        return exponent
+        guard written > 0 else { return "" }
+        return String(decoding: buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

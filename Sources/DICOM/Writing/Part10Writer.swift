@@ -2,7 +2,8 @@ public import NIOCore
 
 /// The identity Apus writes into the file meta information of the files it creates.
 public enum Implementation {
-    public static let classUID = UID(unchecked: "1.2.826.0.1.3680043.10.1402.1")
+    /// A UUID-derived UID (PS3.5 B.2), which needs no registered root.
+    public static let classUID = UID(unchecked: "2.25.237138374265433370257714404681321700116")
     public static let versionName = "APUS_0_1"
 }
 
