@@ -28,7 +28,7 @@ struct FuzzTests {
     @Test("damaged corpus files end in a value or a typed error")
     func damagedCorpusFiles() throws {
         let paths = try PydicomDump.corpusPaths()
-        var generator = SeededGenerator(seed: Self.seed)
+        var generator = SplitMix64(seed: Self.seed)
         var outcome = FuzzOutcome()
         for name in Self.seeds {
             let path = try #require(paths.first { $0.hasSuffix("/" + name) }, "\(name) is missing from the corpus")

@@ -1,22 +1,5 @@
 import DICOM
 
-/// SplitMix64: a small seeded generator, so that every fuzz run tries the same inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 /// Damaged copies of a valid file: cut short, bits flipped, lengths and tags overwritten with
 /// the values that break parsers, chunks removed or repeated.
 enum Mutator {
@@ -25,7 +8,7 @@ enum Mutator {
         0x0001_0000, 0xE000_FFFE, 0xE00D_FFFE, 0xE0DD_FFFE, 0x0010_7FE0, 0x5153_0000, 0x4E55_0000,
     ]
 
-    static func mutate(_ input: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ input: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
         var bytes = input
         guard !bytes.isEmpty else { return bytes }
         let offset = Int.random(in: 0..<bytes.count, using: &generator)
@@ -74,7 +57,7 @@ enum Mutator {
 
 /// Two bytes where an explicit VR goes: a real VR, or letters that name none.
 enum VRLetters {
-    static func random(using generator: inout SeededGenerator) -> (UInt8, UInt8) {
+    static func random(using generator: inout SplitMix64) -> (UInt8, UInt8) {
         if Bool.random(using: &generator), let vr = VR.allCases.randomElement(using: &generator) {
             return vr.bytes
         }
