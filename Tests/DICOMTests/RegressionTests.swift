@@ -198,3 +198,48 @@ extension RegressionTests {
         #expect(items.first?[Tag(0x0028, 0x0106)]?.vr == .SS)
     }
 }
+
+extension RegressionTests {
+    /// pydicom reads an undefined-length OB other than pixel data up to its sequence delimiter;
+    /// Apus parsed its items as data sets and failed on the first fragment's bytes. Such values
+    /// are now kept as fragments, written back as they were.
+    @Test func undefinedLengthOBIsReadAsFragments() throws {
+        var body = RawEncoder()
+        body.explicit(Tag(0x0009, 0x0010), .LO, "ACME")
+        body.explicitHeader(Tag(0x0009, 0x1010), .OB, length: 0xFFFF_FFFF)
+        body.item(length: 0)
+        body.item(length: 4)
+        body.bytes += [0xFF, 0xD8, 0xFF, 0xD9]
+        body.sequenceEnd()
+        body.explicit(Tag(0x0010, 0x0010), .PN, "Doe^John")
+        let input = ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.1", body: body.bytes))
+        let file = try DICOMFile(reading: input)
+        guard case .encapsulated(let fragments) = file.dataSet[Tag(0x0009, 0x1010)]?.value else {
+            Issue.record("not read as fragments: \(String(describing: file.dataSet[Tag(0x0009, 0x1010)]))")
+            return
+        }
+        #expect(fragments.fragments == [ByteBuffer(bytes: [0xFF, 0xD8, 0xFF, 0xD9])])
+        #expect(file.dataSet.string(Tag(0x0010, 0x0010)) == "Doe^John")
+        let back = try DICOMFile(reading: try file.encoded())
+        #expect(back.dataSet == file.dataSet)
+    }
+
+    /// A UN sequence in explicit VR data whose items keep their explicit VRs (written by a
+    /// toolkit that didn't know the sequence): pydicom checks each item's encoding, as Apus
+    /// did until items of implicit VR data were made to stay implicit, which took UN sequences
+    /// along. UN items in explicit VR data are checked again.
+    @Test func explicitItemsInAnUnknownVRSequence() throws {
+        var item = RawEncoder()
+        item.explicit(Tag(0x0008, 0x1150), .UI, "1.2\0")
+        var body = RawEncoder()
+        body.explicitHeader(Tag(0x0009, 0x1010), .UN, length: 0xFFFF_FFFF)
+        body.item(length: UInt32(item.bytes.count))
+        body.bytes += item.bytes
+        body.sequenceEnd()
+        let input = ByteBuffer(bytes: RawEncoder.part10(transferSyntax: "1.2.840.10008.1.2.1", body: body.bytes))
+        let file = try DICOMFile(reading: input)
+        let items = try #require(file.dataSet.sequence(Tag(0x0009, 0x1010)))
+        #expect(items.first?.string(Tag(0x0008, 0x1150)) == "1.2")
+        #expect(items.first?[Tag(0x0008, 0x1150)]?.vr == .UI)
+    }
+}

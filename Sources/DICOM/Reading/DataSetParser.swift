@@ -206,12 +206,13 @@ struct DataSetParser {
             known != .UN
         {
             if known == .SQ {
-                // PS3.5 §6.2.2: a UN value is encoded in Implicit VR Little Endian.
+                // PS3.5 §6.2.2: a UN value is encoded in Implicit VR Little Endian; in explicit
+                // VR data each item is checked, as pydicom does.
                 var nested = DataSetParser(
                     buffer: buffer.getSlice(at: valueStart, length: Int(length)) ?? ByteBuffer(),
                     isLittleEndian: true, options: options)
                 if let items = try? nested.readItems(
-                    until: nested.end, explicitVR: false, depth: depth + 1, inherited: inherited)
+                    until: nested.end, explicitVR: explicitVR, depth: depth + 1, inherited: inherited)
                 {
                     buffer.moveReaderIndex(to: valueEnd)
                     return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
@@ -246,9 +247,18 @@ struct DataSetParser {
             return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
         case .UN:
             // PS3.5 §6.2.2: UN of undefined length is a sequence in Implicit VR Little Endian.
+            // In explicit VR data each item is checked, as pydicom does: some writers keep the
+            // explicit VR of the items they could not name.
             let items = try readItems(
-                untilDelimiterBefore: limit, explicitVR: false, depth: depth + 1, inherited: inherited)
+                untilDelimiterBefore: limit, explicitVR: explicitVR, depth: depth + 1, inherited: inherited)
             return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
+        case .OB, .OD, .OF, .OL, .OV, .OW:
+            // Bytes of undefined length other than pixel data: items of bytes up to a sequence
+            // delimiter, as pydicom reads them; kept as fragments.
+            guard limit - offset >= 4, (try? peekTag(limit: limit)) == .item else {
+                throw .invalidLength(tag: tag, offset: headerStart, length: 0xFFFF_FFFF)
+            }
+            return DataElement(tag: tag, vr: vr, value: .encapsulated(try readFragments(limit: limit)))
         default:
             // Anything else of undefined length that is made of items is read as a sequence.
             if limit - offset >= 4, (try? peekTag(limit: limit)) == .item {

@@ -59,8 +59,10 @@ struct DataSetEncoder {
             }
             writeDelimiter(.sequenceDelimitationItem, length: 0, into: &output)
         case .encapsulated(let pixelData):
-            // PS3.5 A.4: encapsulated pixel data is OB (DCMTK warns about OW).
-            writeHeader(tag: element.tag, vr: .OB, length: 0xFFFF_FFFF, into: &output)
+            // PS3.5 A.4: encapsulated pixel data is OB (DCMTK warns about OW). Other fragments
+            // (undefined-length OB or OW read from a file) keep their VR.
+            let vr: VR = element.tag == .pixelData || !element.vr.hasLongExplicitLength ? .OB : element.vr
+            writeHeader(tag: element.tag, vr: vr, length: 0xFFFF_FFFF, into: &output)
             writeFragment(pixelData.basicOffsetTable, into: &output)
             for fragment in pixelData.fragments { writeFragment(fragment, into: &output) }
             writeDelimiter(.sequenceDelimitationItem, length: 0, into: &output)
