@@ -130,6 +130,7 @@ struct CorpusTests {
             guard let bytes = report.encode(sample.file, in: sample.syntax, name: sample.name) else { continue }
             let path = directory.path(for: "\(index).dcm")
             try directory.write(bytes, to: path)
+            // -dc: no automatic data correction, so that nothing wrong is quietly mended.
             let (status, output) = try Self.run(dcmdump, arguments: ["-dc", path])
             let complaints = output.split(separator: "\n").filter { $0.hasPrefix("E:") || $0.hasPrefix("W:") }
             #expect(status == 0 && complaints.isEmpty, "dcmdump \(sample.name) in \(sample.syntax.uid): \(complaints)")
@@ -200,7 +201,7 @@ struct CorpusReport {
     var summary: String {
         """
         corpus: \(filesCompared) files compared element by element (\(elementsCompared) elements), \
-        \(filesRefused) refused with a typed error as expected; \(ambiguousVRs.count) ambiguous VRs \
+        \(filesRefused) refused with a typed error as expected; \(ambiguousVRs.count) VR differences \
         accepted, \(dictionaryGaps.count) elements UN for want of a dictionary entry
         \(ambiguousVRs.map { "  accepted: \($0)" }.joined(separator: "\n"))
         """
@@ -287,7 +288,7 @@ extension CorpusTests {
         the meta's last padding byte (0x20), which misaligns every tag
         """,
         // Truncated DICOM: pydicom keeps the part of the last value that is there.
-        "MR_truncated.dcm": "ends 62 bytes into the last 8,192-byte value",
+        "MR_truncated.dcm": "ends 62 bytes before the end of its last value (8,192 bytes)",
         "rtplan_truncated.dcm": "ends 711 bytes into a 976-byte value",
         "emri_small_jpeg_2k_lossless_too_short.dcm": """
         ends inside the encapsulated pixel data, before its sequence delimiter (pydicom warns)
