@@ -6,8 +6,9 @@ extension DataSet {
     /// The character set that text values of this data set are decoded with.
     public var characterSet: SpecificCharacterSet {
         if let element = self[.specificCharacterSet], let bytes = element.bytes {
-            let terms = String(decoding: bytes.readableBytesView, as: UTF8.self)
-                .split(separator: "\\", omittingEmptySubsequences: false)
+            let text = String(decoding: bytes.readableBytesView, as: UTF8.self)
+            if let known = SpecificCharacterSet.common[text] { return known }
+            let terms = text.split(separator: "\\", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: " \0") }
             return SpecificCharacterSet(terms: terms)
         }
@@ -18,7 +19,8 @@ extension DataSet {
     /// elements give their numbers as text; AT values give `(gggg,eeee)`.
     public func strings(_ tag: Tag) -> [String] {
         guard let element = self[tag] else { return [] }
-        return element.strings(characterSet: characterSet)
+        // Working out the character set costs more than most values: only when it matters.
+        return element.strings(characterSet: element.vr.usesSpecificCharacterSet ? characterSet : .default)
     }
 
     /// The first value of a string element.
@@ -82,8 +84,10 @@ extension DataSet {
 
     /// The private creator that reserves the block of a private tag, if present.
     public func privateCreator(of tag: Tag) -> String? {
-        guard let creatorTag = tag.privateCreatorTag else { return nil }
-        return string(creatorTag)
+        // Creators are matched against the private dictionary, which is ASCII: the default
+        // repertoire reads them, and the parser can ask for every private element cheaply.
+        guard let creatorTag = tag.privateCreatorTag, let element = self[creatorTag] else { return nil }
+        return element.strings(characterSet: .default).first
     }
 }
 
@@ -181,4 +185,17 @@ extension DataElement {
         }
         return values
     }
+}
+
+extension SpecificCharacterSet {
+    /// The character sets most files name, built once: every data set read asks for its own.
+    static let common: [String: SpecificCharacterSet] = {
+        var sets: [String: SpecificCharacterSet] = [:]
+        for term in ["ISO_IR 100", "ISO_IR 192", "ISO_IR 6", "ISO_IR 101", "ISO_IR 144", "ISO_IR 126", "GB18030"] {
+            let set = SpecificCharacterSet(terms: [term])
+            sets[term] = set
+            sets[term + " "] = set
+        }
+        return sets
+    }()
 }

@@ -22,6 +22,11 @@ public struct DataSet: Sendable, Equatable {
     }
 
     public var count: Int { elements.count }
+
+    /// The greatest tag in the data set; reads the tag in place, without copying the element.
+    public var lastTag: Tag? {
+        elements.isEmpty ? nil : elements[elements.count - 1].tag
+    }
     public var isEmpty: Bool { elements.isEmpty }
     public var tags: [Tag] { elements.map(\.tag) }
 
@@ -55,10 +60,14 @@ public struct DataSet: Sendable, Equatable {
 
     public func contains(_ tag: Tag) -> Bool { position(of: tag).found }
 
+    public mutating func reserveCapacity(_ count: Int) {
+        elements.reserveCapacity(count)
+    }
+
     /// Adds the element, replacing one with the same tag. Appending in ascending order, as a
     /// parser does, costs O(1).
-    public mutating func insert(_ element: DataElement) {
-        if let last = elements.last, last.tag < element.tag {
+    public mutating func insert(_ element: consuming DataElement) {
+        if let lastTag, lastTag < element.tag {
             elements.append(element)
             return
         }

@@ -54,7 +54,11 @@ struct DataSetParser {
             throw .nestingTooDeep(offset: offset, limit: options.maximumDepth)
         }
         var dataSet = DataSet(inheritedCharacterSet: inherited.characterSet)
-        var pixelRepresentation = inherited.pixelRepresentation
+        dataSet.reserveCapacity(depth == 0 ? 64 : 8)
+        // What this data set's elements and items inherit, rebuilt only when it changes.
+        var current = inherited
+        current.characterSet = inherited.characterSet ?? .default
+        var characterSetKnown = false
         let limit: Int
         switch boundary {
         case .index(let index): limit = index
@@ -62,7 +66,6 @@ struct DataSetParser {
         case .groupOtherThan: limit = end
         }
         let explicitVR = detectExplicitVR(assumed: assumedExplicit, limit: limit, inItem: depth > 0)
-        var itemCharacterSet: SpecificCharacterSet?
         // Elements that come after a greater tag: inserting each one in place would make a
         // data set in descending order quadratic to read, so they are sorted in once at the end.
         var outOfOrder: [DataElement] = []
@@ -94,17 +97,17 @@ struct DataSetParser {
             if tag.group == 0xFFFE {
                 throw .unexpectedTag(tag: tag, offset: headerStart, context: "where a data element belongs")
             }
-            if itemCharacterSet == nil, tag > .specificCharacterSet {
-                itemCharacterSet = dataSet.characterSet
+            if !characterSetKnown, tag > .specificCharacterSet {
+                // Everything after (0008,0005) is decoded with it: work it out once.
+                current.characterSet = dataSet.characterSet
+                characterSetKnown = true
             }
             let element = try readElement(
-                limit: limit, explicitVR: explicitVR, depth: depth, in: dataSet,
-                inherited: Inherited(
-                    characterSet: itemCharacterSet ?? dataSet.characterSet, pixelRepresentation: pixelRepresentation))
+                limit: limit, explicitVR: explicitVR, depth: depth, in: dataSet, inherited: current)
             if element.tag == .pixelRepresentation, let value = DataSet([element]).int(.pixelRepresentation) {
-                pixelRepresentation = value
+                current.pixelRepresentation = value
             }
-            if let last = dataSet.elements.last, element.tag <= last.tag {
+            if let lastTag = dataSet.lastTag, element.tag <= lastTag {
                 outOfOrder.append(element)
             } else {
                 dataSet.insert(element)
@@ -160,7 +163,68 @@ struct DataSetParser {
         limit: Int, explicitVR: Bool, depth: Int, in dataSet: DataSet, inherited: Inherited
     ) throws(DICOMReadError) -> DataElement {
         let headerStart = offset
-        let tag = try readTag(limit: limit)
+        var vr: VR
+        let length: UInt32
+        let tag: Tag
+        if let header = fastHeader(limit: limit, explicitVR: explicitVR) {
+            tag = header.tag
+            length = header.length
+            if let explicit = header.vr {
+                vr = explicit
+            } else {
+                vr = ImplicitVR.resolve(
+                    tag: tag, length: length, in: dataSet, pixelRepresentation: inherited.pixelRepresentation)
+            }
+        } else {
+            tag = try readTag(limit: limit)
+            (vr, length) = try readVRAndLength(
+                tag: tag, headerStart: headerStart, limit: limit, explicitVR: explicitVR, in: dataSet,
+                inherited: inherited)
+        }
+        return try readValue(
+            tag: tag, vr: vr, length: length, headerStart: headerStart, limit: limit, explicitVR: explicitVR,
+            depth: depth, in: dataSet, inherited: inherited)
+    }
+
+    /// The element header in one look at the buffer, for the common case of a whole header
+    /// within the limit and a valid VR; nil sends the caller to the checked, byte-wise path,
+    /// which says exactly what is wrong. Every element goes through here, so it reads two
+    /// words instead of six bounds-checked integers.
+    private mutating func fastHeader(limit: Int, explicitVR: Bool) -> (tag: Tag, vr: VR?, length: UInt32)? {
+        let available = limit - offset
+        guard available >= 12 else { return nil }
+        let words: (UInt32, UInt32, UInt32) = buffer.withUnsafeReadableBytes { raw in
+            guard raw.count >= 12 else { return (0, 0, 0) }
+            return (
+                UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)),
+                UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+                UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            )
+        }
+        let little = isLittleEndian
+        func half(_ value: UInt32) -> UInt16 {
+            little ? UInt16(truncatingIfNeeded: value) : UInt16(truncatingIfNeeded: value).byteSwapped
+        }
+        let tag = Tag(half(words.0), half(words.0 >> 16))
+        guard explicitVR else {
+            buffer.moveReaderIndex(forwardBy: 8)
+            return (tag, nil, little ? words.1 : words.1.byteSwapped)
+        }
+        guard
+            let vr = VR(
+                byte0: UInt8(truncatingIfNeeded: words.1), byte1: UInt8(truncatingIfNeeded: words.1 >> 8))
+        else { return nil }
+        if vr.hasLongExplicitLength {
+            buffer.moveReaderIndex(forwardBy: 12)
+            return (tag, vr, little ? words.2 : words.2.byteSwapped)
+        }
+        buffer.moveReaderIndex(forwardBy: 8)
+        return (tag, vr, UInt32(half(words.1 >> 16)))
+    }
+
+    private mutating func readVRAndLength(
+        tag: Tag, headerStart: Int, limit: Int, explicitVR: Bool, in dataSet: DataSet, inherited: Inherited
+    ) throws(DICOMReadError) -> (VR, UInt32) {
         var vr: VR
         let length: UInt32
         if explicitVR {
@@ -181,7 +245,14 @@ struct DataSetParser {
             vr = ImplicitVR.resolve(
                 tag: tag, length: length, in: dataSet, pixelRepresentation: inherited.pixelRepresentation)
         }
+        return (vr, length)
+    }
 
+    private mutating func readValue(
+        tag: Tag, vr initialVR: VR, length: UInt32, headerStart: Int, limit: Int, explicitVR: Bool, depth: Int,
+        in dataSet: DataSet, inherited: Inherited
+    ) throws(DICOMReadError) -> DataElement {
+        var vr = initialVR
         if length == 0xFFFF_FFFF {
             return try readUndefinedLength(
                 tag: tag, vr: vr, headerStart: headerStart, limit: limit, explicitVR: explicitVR, depth: depth,
