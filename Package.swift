@@ -17,12 +17,14 @@ let package = Package(
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
         .library(name: "Archive", targets: ["Archive"]),
+        .library(name: "ArchiveSQLite", targets: ["ArchiveSQLite"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // zlib's raw inflate/deflate for the Deflated Explicit VR Little Endian transfer syntax.
@@ -52,6 +54,18 @@ let package = Package(
             dependencies: [
                 "DICOM",
                 "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ArchiveSQLite",
+            dependencies: [
+                "Archive",
+                "DICOM",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
