@@ -66,8 +66,8 @@ extension FileBlobStore {
     public func delete(_ key: BlobKey) async throws {
         let file = path(of: key)
         try await run(key: key, "delete") {
-            try POSIX.removeFile(file)
-            try POSIX.synchronizeDirectory(Self.parent(of: file))
+            // Only a removal changed the directory; a missing file may have no directory either.
+            if try POSIX.removeFile(file) { try POSIX.synchronizeDirectory(Self.parent(of: file)) }
         }
     }
 

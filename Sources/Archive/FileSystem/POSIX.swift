@@ -84,9 +84,12 @@ enum POSIX {
         #endif
     }
 
-    /// Removes a file; a file that isn't there is not an error.
-    static func removeFile(_ path: String) throws(Failure) {
-        if unlink(path) != 0, errno != ENOENT { throw Failure(call: "unlink", path: path, errorNumber: errno) }
+    /// Removes a file; a file that isn't there is not an error. Returns whether one was removed.
+    @discardableResult
+    static func removeFile(_ path: String) throws(Failure) -> Bool {
+        if unlink(path) == 0 { return true }
+        if errno == ENOENT { return false }
+        throw Failure(call: "unlink", path: path, errorNumber: errno)
     }
 
     /// Creates the directory and missing parents; returns those it created, top first, whose
