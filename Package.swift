@@ -111,6 +111,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ArchiveSQLiteTests",
+            dependencies: [
+                "ArchiveSQLite",
+                "Archive",
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DICOMNetworkTests",
             dependencies: [
                 "DICOMNetwork",
