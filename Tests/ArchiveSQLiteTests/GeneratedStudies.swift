@@ -66,7 +66,9 @@ struct GeneratedStudies {
         let times = ["083000", "143015.5", "120000", "235959", "000001", "101500", "1130", "16"]
         let descriptions = ["CT Chest", "MR Brain", "CT Abdomen", "Report", "MR Knee", "CT Head", "Chest X", "Mixed"]
         let referring = ["Doe^Ann", "DOE^Bob", "Roe^Cy", "doe^dee", "Poe^Ed", "Doe^Ann", "Fox^Gil", "Roe^Cy"]
-        let modalities = [["CT"], ["MR", "MR"], ["CT", "SR"], ["SR"], ["MR"], ["CT", "CT", "SR"], ["CT"], ["MR", "CT", "SR"]]
+        let modalities = [
+            ["CT"], ["MR", "MR"], ["CT", "SR"], ["SR"], ["MR"], ["CT", "CT", "SR"], ["CT"], ["MR", "CT", "SR"],
+        ]
         let offsets = ["", "+0100", "-0500", "+0000"]
         for studyIndex in 0..<8 {
             let studyUID = "1.2.826.0.1.3680043.10.1137.\(studyIndex + 1)"
@@ -135,7 +137,8 @@ struct GeneratedStudies {
             dataSet.set(.rows, integers: [instance.rows])
             dataSet.set(.columns, integers: [8])
             dataSet.set(.bitsAllocated, integers: [16])
-            dataSet.set(.pixelData, vr: .OW, bytes: ByteBuffer(repeating: UInt8(index & 0xFF), count: instance.rows * 16))
+            dataSet.set(
+                .pixelData, vr: .OW, bytes: ByteBuffer(repeating: UInt8(index & 0xFF), count: instance.rows * 16))
         }
         return dataSet
     }

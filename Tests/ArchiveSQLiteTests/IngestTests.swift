@@ -18,7 +18,8 @@ struct IngestTests {
                     continue
                 }
                 let content = try await test.archive.content(of: instance).collect()
-                #expect(content.reduce(into: ByteBuffer()) { $0.writeImmutableBuffer($1) } == (try generated.file(index)))
+                #expect(
+                    content.reduce(into: ByteBuffer()) { $0.writeImmutableBuffer($1) } == (try generated.file(index)))
             }
             let statistics = try await test.index.statistics()
             #expect(statistics.patients == generated.patients.count)
@@ -233,7 +234,8 @@ struct IngestTests {
             #expect(file.transferSyntax == .implicitVRLittleEndian)
             #expect(file.meta.string(.sourceApplicationEntityTitle) == "MODALITY")
             #expect(file.meta.string(.mediaStorageSOPInstanceUID) == generated.instances[2].uid)
-            #expect(content.getSlice(at: content.readableBytes - bytes.readableBytes, length: bytes.readableBytes) == bytes)
+            #expect(
+                content.getSlice(at: content.readableBytes - bytes.readableBytes, length: bytes.readableBytes) == bytes)
             #expect(file.dataSet == generated.dataSet(2))
         }
     }
@@ -261,7 +263,9 @@ struct IngestTests {
     func delete() async throws {
         let generated = GeneratedStudies()
         try await TestArchive.with { test in
-            for index in generated.instances.indices { _ = try await test.archive.store(part10: try generated.file(index)) }
+            for index in generated.instances.indices {
+                _ = try await test.archive.store(part10: try generated.file(index))
+            }
             let before = try await test.index.statistics()
             let last = try await test.index.changes(after: 0, limit: 10_000).last?.sequence ?? 0
             // Patient 3 has studies 6 and 7; deleting both leaves no patient 3.

@@ -19,7 +19,9 @@ struct PydicomCorpusTests {
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure("pydicom is not installed (python3 -m pip install pydicom)") }
+        guard process.terminationStatus == 0 else {
+            throw Failure("pydicom is not installed (python3 -m pip install pydicom)")
+        }
         // The listing includes a few directories (DICOMDIR trees); only files are instances.
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { path in
             var isDirectory: ObjCBool = false
@@ -63,7 +65,8 @@ struct PydicomCorpusTests {
                 case (.unreadable, .refused(.unreadable)):
                     counts["unreadable", default: 0] += 1
                 case (.refusedUID(let tag), .refused(let refusal)):
-                    #expect(refusal == .missingAttribute(tag) || refusal.description.contains(tag.description), "\(name)")
+                    #expect(
+                        refusal == .missingAttribute(tag) || refusal.description.contains(tag.description), "\(name)")
                     counts["no UIDs", default: 0] += 1
                 case (.accepted, .stored(let instance)):
                     storedUIDs.insert(instance.sopInstanceUID)
@@ -74,7 +77,8 @@ struct PydicomCorpusTests {
                 case (.accepted, .duplicateKept(let instance)):
                     #expect(storedUIDs.contains(instance.sopInstanceUID), "\(name)")
                     counts["duplicate", default: 0] += 1
-                case (.accepted, .refused(.studyBelongsToAnotherPatient)), (.accepted, .refused(.seriesBelongsToAnotherStudy)):
+                case (.accepted, .refused(.studyBelongsToAnotherPatient)),
+                    (.accepted, .refused(.seriesBelongsToAnotherStudy)):
                     counts["identity conflict", default: 0] += 1
                 case (let expected, let actual):
                     Issue.record("\(name): expected \(expected), got \(actual)")

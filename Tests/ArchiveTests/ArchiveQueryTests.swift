@@ -56,7 +56,9 @@ struct ArchiveQueryTests {
         #expect(Self.rule(query, .studyDate) == .range(lower: nil, upper: "20201231"))
         #expect(Self.rule(query, .patientBirthDate) == .range(lower: "19700101", upper: nil))
         // 10:30:00.000000 to 10:30:59.999999, in microseconds since midnight.
-        #expect(Self.rule(query, .studyTime) == .range(lower: "00037800000000".suffix(11).description, upper: "37859999999"))
+        #expect(
+            Self.rule(query, .studyTime) == .range(lower: "00037800000000".suffix(11).description, upper: "37859999999")
+        )
     }
 
     @Test("a date-time's negative UTC offset is not a range separator")
@@ -132,7 +134,8 @@ struct ArchiveQueryTests {
             identifier: Self.identifier("SERIES", [(.modality, ""), (.numberOfSeriesRelatedInstances, "")]),
             model: .patientRoot)
         let row = IndexRow(values: [
-            .modality: "MR", .numberOfSeriesRelatedInstances: "3", .seriesInstanceUID: "1.2.3", .studyInstanceUID: "1.2",
+            .modality: "MR", .numberOfSeriesRelatedInstances: "3", .seriesInstanceUID: "1.2.3",
+            .studyInstanceUID: "1.2",
             .patientID: "Ünïcode",
         ])
         let response = query.response(for: row)

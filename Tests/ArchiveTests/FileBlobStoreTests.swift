@@ -59,7 +59,9 @@ struct FileBlobStoreTests {
             let content = Self.bytes(count: 100_000, seed: 2)
             let key = try #require(Self.key)
             _ = try await store.put(key, bytes: content)
-            for range in [0..<1, 0..<4096, 4095..<4097, 12_345..<67_890, 99_999..<100_000, 90_000..<200_000, 100_000..<100_010] {
+            for range in [
+                0..<1, 0..<4096, 4095..<4097, 12_345..<67_890, 99_999..<100_000, 90_000..<200_000, 100_000..<100_010,
+            ] {
                 var result = ByteBuffer()
                 for try await chunk in try await store.get(key, range: range) {
                     var chunk = chunk
@@ -114,10 +116,12 @@ struct FileBlobStoreTests {
         }
     }
 
-    @Test("keys that could leave the root are refused", arguments: [
-        "", "/abs", "../x", "a/../b", "a/./b", ".", "..", "a//b", "a/", "a\\b", "a b", "a\0b", "é",
-        String(repeating: "a", count: 513),
-    ])
+    @Test(
+        "keys that could leave the root are refused",
+        arguments: [
+            "", "/abs", "../x", "a/../b", "a/./b", ".", "..", "a//b", "a/", "a\\b", "a b", "a\0b", "é",
+            String(repeating: "a", count: 513),
+        ])
     func pathTraversalRefused(text: String) {
         #expect(BlobKey(text) == nil)
     }
