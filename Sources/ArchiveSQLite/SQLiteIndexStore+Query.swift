@@ -48,6 +48,24 @@ extension SQLiteIndexStore {
         return cursor.stream
     }
 
+    public func metadata(matching query: ArchiveQuery) -> AsyncThrowingStream<InstanceMetadata, any Error> {
+        let sql = QuerySQL(query)
+        let base =
+            "SELECT i.pk, m.encoding, m.bytes FROM \(QuerySQL.from(.image)) JOIN instance_metadata m ON m.instance_pk = i.pk"
+        let cursor = PagedCursor<InstanceMetadata>(
+            limit: query.limit, offset: query.offset, pageSize: configuration.pageSize
+        ) { after, offset, count in
+            let (text, binds) = Self.page(base, alias: "i", sql: sql, after: after, offset: offset, count: count)
+            return try await self.reader.query(text, binds).map { row in
+                guard let pk = row.column("pk")?.integer, let code = row.column("encoding")?.integer,
+                    let encoding = InstanceMetadata.Encoding(rawValue: code), let bytes = row.column("bytes")?.blob
+                else { throw IndexStoreError.corrupt("metadata row with an unknown encoding") }
+                return (pk, InstanceMetadata(encoding: encoding, bytes: bytes))
+            }
+        }
+        return cursor.stream
+    }
+
     /// One page: the query's predicates, then keyset pagination on the level's key.
     private static func page(
         _ base: String, alias: String, sql: QuerySQL, after: Int?, offset: Int, count: Int

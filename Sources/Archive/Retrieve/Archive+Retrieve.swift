@@ -20,6 +20,17 @@ extension Archive {
         return json
     }
 
+    /// The DICOM JSON metadata of every instance a query selects (a study's, for WADO-RS),
+    /// one data set per element, from the index alone.
+    public func metadata(
+        matching query: ArchiveQuery
+    ) -> AsyncThrowingMapSequence<AsyncThrowingStream<InstanceMetadata, any Error>, ByteBuffer> {
+        index.metadata(matching: query).map { stored in
+            guard let json = stored.json() else { throw IndexStoreError.corrupt("stored metadata does not inflate") }
+            return json
+        }
+    }
+
     /// Removes an entity and everything below it: index rows first, then the blobs they
     /// referenced (a crash in between leaves orphans for the sweep, never rows without
     /// blobs). Returns the number of blobs removed.

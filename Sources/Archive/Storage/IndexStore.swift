@@ -28,6 +28,10 @@ public protocol IndexStore: Sendable {
 
     func metadata(sopInstanceUID: String) async throws -> InstanceMetadata?
 
+    /// The metadata of the instances `instances(matching:)` selects, in the same order, read
+    /// page by page: a study's metadata (WADO-RS) without opening a blob.
+    func metadata(matching query: ArchiveQuery) -> AsyncThrowingStream<InstanceMetadata, any Error>
+
     /// Removes the entity and everything below it, and entities above it left empty. Returns
     /// the blobs no row references any more, for the caller to delete after this commit.
     func delete(_ resource: ResourceSelector) async throws -> [BlobKey]
