@@ -116,6 +116,7 @@ let package = Package(
                 "ArchiveSQLite",
                 "Archive",
                 "DICOM",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
