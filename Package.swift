@@ -16,11 +16,15 @@ let package = Package(
     products: [
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
+        .library(name: "Archive", targets: ["Archive"]),
+        .library(name: "ArchiveSQLite", targets: ["ArchiveSQLite"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // zlib's raw inflate/deflate for the Deflated Explicit VR Little Endian transfer syntax.
@@ -39,6 +43,32 @@ let package = Package(
                 "DICOM",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The domain: ingest, query, retrieve, change feed; the IndexStore and BlobStore
+        // protocols and the filesystem blob store. NIOPosix only for its thread pool, so that
+        // blocking file I/O (fsync above all) never runs on the cooperative executor.
+        .target(
+            name: "Archive",
+            dependencies: [
+                "DICOM",
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ArchiveSQLite",
+            dependencies: [
+                "Archive",
+                "DICOM",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -68,6 +98,29 @@ let package = Package(
             ],
             // Read through #filePath, not bundled (Fixtures/README.md says where they come from).
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArchiveTests",
+            dependencies: [
+                "Archive",
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArchiveSQLiteTests",
+            dependencies: [
+                "ArchiveSQLite",
+                "Archive",
+                "DICOM",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

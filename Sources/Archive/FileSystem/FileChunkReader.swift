@@ -1,0 +1,72 @@
+import NIOCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads one open file in chunks, one `pread` per chunk, as a stream's consumer asks. The
+/// descriptor is closed at the end of the range, on an error, or when the stream is dropped
+/// early (deinit), so an abandoned download leaks nothing.
+final class FileChunkReader: Sendable {
+    private struct State {
+        var descriptor: Int32
+        var offset: Int
+    }
+
+    private let store: FileBlobStore
+    private let key: BlobKey
+    private let path: String
+    private let end: Int
+    private let state: Mutex<State>
+
+    init(store: FileBlobStore, key: BlobKey, path: String, descriptor: Int32, range: Range<Int>) {
+        self.store = store
+        self.key = key
+        self.path = path
+        self.end = range.upperBound
+        self.state = Mutex(State(descriptor: descriptor, offset: range.lowerBound))
+    }
+
+    /// The next chunk, nil at the end. The stream calls this from one task at a time.
+    func next() async throws -> ByteBuffer? {
+        let (descriptor, offset) = state.withLock { ($0.descriptor, $0.offset) }
+        guard descriptor >= 0 else { return nil }
+        let count = min(store.chunkSize, end - offset)
+        guard count > 0 else {
+            closeDescriptor()
+            return nil
+        }
+        let path = self.path
+        let chunk: ByteBuffer
+        do {
+            chunk = try await store.run(key: key, "read") {
+                try POSIX.read(descriptor, offset: offset, count: count, path: path)
+            }
+        } catch {
+            closeDescriptor()
+            throw error
+        }
+        guard chunk.readableBytes > 0 else {
+            // The file is shorter than when it was opened: only a damaged store does that.
+            closeDescriptor()
+            throw BlobStoreError(code: .io, key: key, operation: "read", reason: "file ended at \(offset) of \(end)")
+        }
+        state.withLock { $0.offset += chunk.readableBytes }
+        return chunk
+    }
+
+    private func closeDescriptor() {
+        let descriptor = state.withLock { state in
+            defer { state.descriptor = -1 }
+            return state.descriptor
+        }
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    deinit {
+        closeDescriptor()
+    }
+}

@@ -1,0 +1,105 @@
+public import DICOM
+import Logging
+public import NIOCore
+
+extension Archive {
+    /// Stores a Part 10 file (import, STOW-RS). The blob is the file byte for byte.
+    public func store(part10 bytes: ByteBuffer, policy: DuplicatePolicy? = nil) async throws -> StoreResult {
+        let file: DICOMFile
+        do {
+            file = try DICOMFile(reading: bytes)
+        } catch {
+            return refuse(.unreadable(error.description), sopInstanceUID: nil)
+        }
+        return try await store(
+            dataSet: file.dataSet, transferSyntax: file.transferSyntax, content: [bytes],
+            policy: policy ?? configuration.duplicatePolicy)
+    }
+
+    /// Stores a data set received bare in `transferSyntax` (C-STORE). The blob is a Part 10
+    /// file whose data set is these bytes, unchanged.
+    public func store(
+        dataSet bytes: ByteBuffer, transferSyntax: TransferSyntax, sourceAETitle: String? = nil,
+        policy: DuplicatePolicy? = nil
+    ) async throws -> StoreResult {
+        let dataSet: DataSet
+        do {
+            dataSet = try DataSet(decoding: bytes, transferSyntax: transferSyntax)
+        } catch {
+            return refuse(.unreadable(error.description), sopInstanceUID: nil)
+        }
+        let header: ByteBuffer
+        do {
+            header = try Part10Header.make(
+                sopClassUID: dataSet.string(.sopClassUID) ?? "", sopInstanceUID: dataSet.string(.sopInstanceUID) ?? "",
+                transferSyntax: transferSyntax, sourceAETitle: sourceAETitle)
+        } catch {
+            return refuse(.unreadable("file meta information: \(error)"), sopInstanceUID: nil)
+        }
+        return try await store(
+            dataSet: dataSet, transferSyntax: transferSyntax, content: [header, bytes],
+            policy: policy ?? configuration.duplicatePolicy)
+    }
+
+    /// The pipeline: check, write the blob durably, commit the index rows, then answer; a
+    /// blob the index did not take is removed again (or swept later if that fails).
+    private func store(
+        dataSet: DataSet, transferSyntax: TransferSyntax, content: [ByteBuffer], policy: DuplicatePolicy
+    ) async throws -> StoreResult {
+        let identity: InstanceIdentity
+        switch InstanceIdentity.read(from: dataSet, transferSyntax: transferSyntax) {
+        case .success(let read): identity = read
+        case .failure(let refusal): return refuse(refusal, sopInstanceUID: dataSet.string(.sopInstanceUID))
+        }
+        guard let key = identity.blobKey() else {
+            // Valid UIDs always make a valid key; this guards the invariant, not input.
+            throw IndexStoreError.corrupt("no blob key for \(identity.sopInstanceUID)")
+        }
+        let metadata = InstanceMetadata(
+            dataSet: dataSet, encoding: configuration.metadataEncoding,
+            bulkDataThreshold: configuration.bulkDataThreshold)
+        let size = try await blobs.put(key, chunks: ByteBufferChunks(content))
+        let registration = identity.registration(
+            transferSyntax: transferSyntax, blobKey: key, size: size, metadata: metadata, policy: policy)
+        let outcome: RegistrationOutcome
+        do {
+            outcome = try await index.register(registration)
+        } catch {
+            await discard(key, reason: "index failed: \(error)")
+            throw error
+        }
+        switch outcome {
+        case .registered(let instance):
+            logger.debug("stored", metadata: ["sop": "\(instance.sopInstanceUID)", "blob": "\(key)"])
+            return .stored(instance)
+        case .duplicateKept(let existing):
+            await discard(key, reason: "duplicate kept")
+            logger.info("duplicate kept", metadata: ["sop": "\(existing.sopInstanceUID)"])
+            return .duplicateKept(existing)
+        case .overwritten(let instance, let previous):
+            await discard(previous, reason: "overwritten")
+            logger.info("overwritten", metadata: ["sop": "\(instance.sopInstanceUID)"])
+            return .overwritten(instance)
+        case .refused(let refusal):
+            await discard(key, reason: "refused")
+            return refuse(refusal, sopInstanceUID: identity.sopInstanceUID)
+        }
+    }
+
+    private func refuse(_ refusal: StoreRefusal, sopInstanceUID: String?) -> StoreResult {
+        logger.notice("refused", metadata: ["sop": "\(sopInstanceUID ?? "-")", "reason": "\(refusal)"])
+        return .refused(refusal)
+    }
+
+    /// Removes a blob no row references. A failure is only logged: the orphan sweep will
+    /// find the blob later.
+    func discard(_ key: BlobKey, reason: String) async {
+        do {
+            try await blobs.delete(key)
+        } catch {
+            logger.warning(
+                "could not remove unreferenced blob",
+                metadata: ["blob": "\(key)", "why": "\(reason)", "error": "\(error)"])
+        }
+    }
+}

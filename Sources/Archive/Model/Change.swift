@@ -1,0 +1,39 @@
+/// An entry of the change feed: what happened to which entity, in commit order. Consumers
+/// (forwarding, DICOMweb subscriptions, caches) remember the last sequence they saw.
+public struct Change: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        /// A patient, study or series seen for the first time, or a new instance.
+        case created
+        /// An instance replaced under the `overwrite` policy.
+        case updated
+        case deleted
+    }
+
+    /// Increases with every change, never reused.
+    public var sequence: Int64
+    public var kind: Kind
+    public var resource: ResourceSelector
+
+    public init(sequence: Int64, kind: Kind, resource: ResourceSelector) {
+        self.sequence = sequence
+        self.kind = kind
+        self.resource = resource
+    }
+}
+
+/// One entity of the hierarchy, by its unique key.
+public enum ResourceSelector: Sendable, Hashable {
+    case patient(PatientIdentity)
+    case study(String)
+    case series(String)
+    case instance(String)
+
+    public var level: QueryLevel {
+        switch self {
+        case .patient: .patient
+        case .study: .study
+        case .series: .series
+        case .instance: .image
+        }
+    }
+}

@@ -1,0 +1,172 @@
+public import Archive
+import DICOM
+import SQLiteNIO
+
+extension SQLiteIndexStore {
+    public func register(_ registrations: [InstanceRegistration]) async throws -> [RegistrationOutcome] {
+        // Submitted side by side so that the writer commits them in as few transactions as
+        // it can; each is still its own all-or-nothing unit.
+        try await withThrowingTaskGroup(of: (Int, RegistrationOutcome).self) { group in
+            for (position, registration) in registrations.enumerated() {
+                group.addTask {
+                    let outcome = try await self.writer.perform { connection in
+                        try await Registrar(connection: connection).register(registration)
+                    }
+                    return (position, outcome)
+                }
+            }
+            var outcomes: [RegistrationOutcome?] = Array(repeating: nil, count: registrations.count)
+            for try await (position, outcome) in group { outcomes[position] = outcome }
+            return try outcomes.map { outcome in
+                guard let outcome else { throw IndexStoreError.missingOutcome }
+                return outcome
+            }
+        }
+    }
+}
+
+/// The statements of one registration, run inside the writer's transaction. Everything
+/// that could refuse the instance is checked before anything is written.
+struct Registrar {
+    let connection: SQLiteConnection
+
+    func register(_ registration: InstanceRegistration) async throws -> RegistrationOutcome {
+        if let existing = try await existingInstance(registration.sopInstanceUID) {
+            return try await duplicate(registration, existing: existing)
+        }
+        var changes: [(Change.Kind, ResourceSelector)] = []
+        let study = try await connection.query(
+            """
+            SELECT st.pk, st.patient_pk, p.PatientID, p.IssuerOfPatientID FROM studies st
+            JOIN patients p ON p.pk = st.patient_pk WHERE st.StudyInstanceUID = ?
+            """, [.text(registration.studyInstanceUID)]
+        ).first
+        if let study {
+            let indexed = PatientIdentity(
+                patientID: study.column("PatientID")?.string ?? "",
+                issuer: study.column("IssuerOfPatientID")?.string ?? "")
+            guard indexed == registration.patient else {
+                return .refused(
+                    .studyBelongsToAnotherPatient(
+                        study: registration.studyInstanceUID, indexed: indexed, received: registration.patient))
+            }
+        }
+        let series = try await connection.query(
+            """
+            SELECT se.pk, st.StudyInstanceUID FROM series se JOIN studies st ON st.pk = se.study_pk
+            WHERE se.SeriesInstanceUID = ?
+            """, [.text(registration.seriesInstanceUID)]
+        ).first
+        if let series, let indexedStudy = series.column("StudyInstanceUID")?.string,
+            indexedStudy != registration.studyInstanceUID
+        {
+            return .refused(
+                .seriesBelongsToAnotherStudy(
+                    series: registration.seriesInstanceUID, indexedStudy: indexedStudy,
+                    receivedStudy: registration.studyInstanceUID))
+        }
+
+        let patientPK: Int
+        if let known = study?.column("patient_pk")?.integer {
+            patientPK = known
+        } else if let known = try await connection.query(
+            "SELECT pk FROM patients WHERE PatientID = ? AND IssuerOfPatientID = ?",
+            [.text(registration.patient.patientID), .text(registration.patient.issuer)]
+        ).first?.column("pk")?.integer {
+            patientPK = known
+        } else {
+            patientPK = try await insert(.patient, registration, parent: nil)
+            changes.append((.created, .patient(registration.patient)))
+        }
+        let studyPK: Int
+        if let known = study?.column("pk")?.integer {
+            studyPK = known
+        } else {
+            studyPK = try await insert(.study, registration, parent: ("patient_pk", patientPK))
+            changes.append((.created, .study(registration.studyInstanceUID)))
+        }
+        let seriesPK: Int
+        if let known = series?.column("pk")?.integer {
+            seriesPK = known
+        } else {
+            seriesPK = try await insert(.series, registration, parent: ("study_pk", studyPK))
+            changes.append((.created, .series(registration.seriesInstanceUID)))
+        }
+        let instancePK = try await insert(.image, registration, parent: ("series_pk", seriesPK))
+        try await writeMetadata(registration.metadata, instancePK: instancePK, replacing: false)
+        changes.append((.created, .instance(registration.sopInstanceUID)))
+        try await ChangeLog.append(changes, on: connection)
+        return .registered(registration.storedInstance)
+    }
+
+    /// The instance row for a SOP Instance UID already indexed.
+    private func existingInstance(_ sopInstanceUID: String) async throws -> (pk: Int, instance: StoredInstance)? {
+        guard
+            let row = try await connection.query(
+                """
+                SELECT \(StoredInstanceRow.columns)
+                FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk
+                WHERE i.SOPInstanceUID = ?
+                """, [.text(sopInstanceUID)]
+            ).first
+        else { return nil }
+        guard let pk = row.column("pk")?.integer else {
+            throw SQLiteIndexError.internalInconsistency("instance row without pk")
+        }
+        return (pk, try StoredInstanceRow.decode(row))
+    }
+
+    private func duplicate(
+        _ registration: InstanceRegistration, existing: (pk: Int, instance: StoredInstance)
+    ) async throws -> RegistrationOutcome {
+        switch registration.policy {
+        case .keep:
+            return .duplicateKept(existing: existing.instance)
+        case .overwrite:
+            guard existing.instance.seriesInstanceUID == registration.seriesInstanceUID,
+                existing.instance.studyInstanceUID == registration.studyInstanceUID
+            else {
+                return .refused(
+                    .instanceBelongsToAnotherSeries(
+                        instance: registration.sopInstanceUID, indexedSeries: existing.instance.seriesInstanceUID,
+                        receivedSeries: registration.seriesInstanceUID))
+            }
+            var columns = Columns.values(at: .image, of: registration)
+            columns.append(("blob_key", .text(registration.blobKey.rawValue)))
+            columns.append(("size", .integer(registration.size)))
+            let assignments = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
+            _ = try await connection.query(
+                "UPDATE instances SET \(assignments) WHERE pk = ?", columns.map(\.1) + [.integer(existing.pk)])
+            try await writeMetadata(registration.metadata, instancePK: existing.pk, replacing: true)
+            try await ChangeLog.append([(.updated, .instance(registration.sopInstanceUID))], on: connection)
+            return .overwritten(registration.storedInstance, previousBlob: existing.instance.blobKey)
+        }
+    }
+
+    /// Inserts one level's row and returns its primary key.
+    private func insert(
+        _ level: QueryLevel, _ registration: InstanceRegistration, parent: (column: String, pk: Int)?
+    ) async throws -> Int {
+        var columns = Columns.values(at: level, of: registration)
+        if let parent { columns.insert((parent.column, .integer(parent.pk)), at: 0) }
+        if level == .image {
+            columns.append(("blob_key", .text(registration.blobKey.rawValue)))
+            columns.append(("size", .integer(registration.size)))
+        }
+        let names = columns.map(\.0).joined(separator: ", ")
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let rows = try await connection.query(
+            "INSERT INTO \(Columns.table(level)) (\(names)) VALUES (\(placeholders)) RETURNING pk", columns.map(\.1))
+        guard let pk = rows.first?.column("pk")?.integer else {
+            throw SQLiteIndexError.internalInconsistency("INSERT INTO \(Columns.table(level)) returned no pk")
+        }
+        return pk
+    }
+
+    private func writeMetadata(_ metadata: InstanceMetadata, instancePK: Int, replacing: Bool) async throws {
+        let verb = replacing ? "INSERT OR REPLACE" : "INSERT"
+        _ = try await connection.query(
+            "\(verb) INTO instance_metadata (instance_pk, encoding, bytes) VALUES (?, ?, ?)",
+            [.integer(instancePK), .integer(metadata.encoding.rawValue), .blob(metadata.bytes)])
+    }
+}
