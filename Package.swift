@@ -53,7 +53,6 @@ let package = Package(
             name: "Archive",
             dependencies: [
                 "DICOM",
-                "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,7 +9,7 @@ extension InstanceMetadata {
             bulkDataThreshold: bulkDataThreshold,
             bulkDataURI: { reference in InstanceMetadata.bulkDataURI(for: reference) })
         let json = encoder.encode(dataSet)
-        if encoding == .deflatedJSON, let deflated = MetadataCompression.deflate(json),
+        if encoding == .deflatedJSON, let deflated = Deflate.deflate(json),
             deflated.readableBytes < json.readableBytes
         {
             self.init(encoding: .deflatedJSON, bytes: deflated)
@@ -34,7 +34,7 @@ extension InstanceMetadata {
     public func json(maximumSize: Int = 64 << 20) -> ByteBuffer? {
         switch encoding {
         case .json: bytes
-        case .deflatedJSON: MetadataCompression.inflate(bytes, maximumSize: maximumSize)
+        case .deflatedJSON: try? Deflate.inflate(bytes, maximumSize: maximumSize)
         }
     }
 }

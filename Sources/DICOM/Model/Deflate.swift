@@ -1,10 +1,10 @@
 import CZlib
-import NIOCore
+public import NIOCore
 
-/// Raw deflate (RFC 1951, no zlib header) as the Deflated Explicit VR Little Endian transfer
-/// syntax uses it (PS3.5 A.5).
-enum Deflate {
-    static func inflate(_ input: ByteBuffer, maximumSize: Int) throws(DICOMReadError) -> ByteBuffer {
+/// Raw deflate (RFC 1951, no zlib header): the Deflated Explicit VR Little Endian transfer
+/// syntax (PS3.5 A.5) and the archive's compressed metadata both use it.
+public enum Deflate {
+    public static func inflate(_ input: ByteBuffer, maximumSize: Int) throws(DICOMReadError) -> ByteBuffer {
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .inflate(reason: "zlib could not start")
@@ -50,7 +50,7 @@ enum Deflate {
     }
 
     /// Raw deflate of a whole buffer, for writing the deflated transfer syntax.
-    static func deflate(_ input: ByteBuffer) -> ByteBuffer? {
+    public static func deflate(_ input: ByteBuffer) -> ByteBuffer? {
         var stream = z_stream()
         guard
             deflateInit2_(
