@@ -105,8 +105,10 @@ struct AssociationNegotiatorTests {
             PresentationContextProposal(
                 id: 1, abstractSyntax: .ctImageStorage,
                 transferSyntaxes: [.implicitVRLittleEndian, .explicitVRLittleEndian]),
-            // Stored data sets keep their compression.
-            PresentationContextProposal(id: 3, abstractSyntax: .ctImageStorage, transferSyntaxes: [Self.jpegBaseline]),
+            // Stored data sets keep their compression, even where we could take them uncompressed.
+            PresentationContextProposal(
+                id: 3, abstractSyntax: .ctImageStorage,
+                transferSyntaxes: [.explicitVRLittleEndian, Self.jpegBaseline, .implicitVRLittleEndian]),
             // Decoded ones don't.
             PresentationContextProposal(
                 id: 5, abstractSyntax: .studyRootQueryRetrieveInformationModelFind,
@@ -133,9 +135,13 @@ struct AssociationNegotiatorTests {
         #expect(context.presentationContext(for: .ctImageStorage)?.id == 1)
 
         var strict = negotiator
-        strict.policy.acceptsAnyStandardTransferSyntaxForStorage = false
+        strict.policy.keepsCompressionForStorage = false
         let (strictAccept, _) = try accepted(strict.negotiate(request(contexts: [contexts[1]]), admitted: true))
-        #expect(strictAccept.presentationContexts.first?.result == .transferSyntaxesNotSupported)
+        #expect(strictAccept.presentationContexts.first?.transferSyntax == .explicitVRLittleEndian)
+        let jpegOnly = PresentationContextProposal(
+            id: 1, abstractSyntax: .ctImageStorage, transferSyntaxes: [Self.jpegBaseline])
+        let (refused, _) = try accepted(strict.negotiate(request(contexts: [jpegOnly]), admitted: true))
+        #expect(refused.presentationContexts.first?.result == .transferSyntaxesNotSupported)
     }
 
     @Test func roleSelection() throws {

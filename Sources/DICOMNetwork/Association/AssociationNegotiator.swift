@@ -112,11 +112,20 @@ struct AssociationNegotiator: Sendable {
         return (results, accepted)
     }
 
-    /// Ours first, in our order; then, for stored data sets, the first standard one the peer proposes.
+    /// For stored data sets, the first compressed syntax of the standard the peer proposes (when
+    /// the policy keeps compression); otherwise ours, in our order.
     func transferSyntax(for proposed: [UID], usage: Usage) -> UID? {
-        if let preferred = policy.transferSyntaxes.first(where: proposed.contains) { return preferred }
-        guard usage == .stored, policy.acceptsAnyStandardTransferSyntaxForStorage else { return nil }
-        return proposed.first { UIDRegistry.entry(for: $0)?.type == .transferSyntax }
+        if usage == .stored, policy.keepsCompressionForStorage,
+            let compressed = proposed.first(where: Self.isStandardCompressed)
+        {
+            return compressed
+        }
+        return policy.transferSyntaxes.first(where: proposed.contains)
+    }
+
+    /// A transfer syntax of the registry with encapsulated pixel data.
+    static func isStandardCompressed(_ uid: UID) -> Bool {
+        UIDRegistry.entry(for: uid)?.type == .transferSyntax && TransferSyntax(uid: uid).isEncapsulated
     }
 
     /// Answers to the requestor's SCP/SCU Role Selection Sub-Items (PS3.7 D.3.3.4) for the SOP

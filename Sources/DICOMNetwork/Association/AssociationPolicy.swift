@@ -16,10 +16,11 @@ public struct AssociationPolicy: Sendable {
     /// The transfer syntaxes accepted for every abstract syntax, in our order of preference:
     /// of those a peer proposes for a context, the first in this list is chosen.
     public var transferSyntaxes: [UID]
-    /// Storage contexts also accept any other standard transfer syntax the peer proposes
-    /// (JPEG, JPEG 2000, RLE, …, when it proposes none of `transferSyntaxes`): an archive keeps
-    /// instances in the encoding they arrive in.
-    public var acceptsAnyStandardTransferSyntaxForStorage: Bool
+    /// Storage contexts keep the peer's compression: when the peer proposes a compressed
+    /// transfer syntax of the standard (JPEG, JPEG 2000, RLE, …), the first it proposes is
+    /// chosen over `transferSyntaxes`. An archive keeps instances in the encoding they come in;
+    /// preferring an uncompressed syntax would make the peer decompress (or fail, if it can't).
+    public var keepsCompressionForStorage: Bool
     /// The largest P-DATA-TF PDU we receive (our Maximum Length Sub-Item), clamped to
     /// `maximumPDULengthRange`. We send PDUs no larger than the peer's maximum nor than this.
     public var maximumPDULength: UInt32 {
@@ -49,7 +50,7 @@ public struct AssociationPolicy: Sendable {
         transferSyntaxes: [UID] = [
             .explicitVRLittleEndian, .implicitVRLittleEndian, .deflatedExplicitVRLittleEndian, .explicitVRBigEndian,
         ],
-        acceptsAnyStandardTransferSyntaxForStorage: Bool = true,
+        keepsCompressionForStorage: Bool = true,
         maximumPDULength: UInt32 = 131_072,
         maximumAssociations: Int = 64,
         artimTimeout: Duration = .seconds(30),
@@ -59,7 +60,7 @@ public struct AssociationPolicy: Sendable {
         self.acceptsAnyCalledAETitle = acceptsAnyCalledAETitle
         self.allowedCallingAETitles = allowedCallingAETitles
         self.transferSyntaxes = transferSyntaxes
-        self.acceptsAnyStandardTransferSyntaxForStorage = acceptsAnyStandardTransferSyntaxForStorage
+        self.keepsCompressionForStorage = keepsCompressionForStorage
         self._maximumPDULength = 0
         self.maximumAssociations = maximumAssociations
         self.artimTimeout = artimTimeout
