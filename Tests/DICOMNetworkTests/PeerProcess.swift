@@ -17,9 +17,10 @@ enum Peers {
         return path
     }
 
-    /// A script of this folder, run with python3 from PATH (the one pynetdicom is installed for).
+    /// A script of Peers/, run with python3 from PATH (the one pynetdicom is installed for).
     static func pythonScript(_ name: String) -> [String] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(name).path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Peers").appendingPathComponent(name).path
         return ["/usr/bin/env", "python3", script]
     }
 
