@@ -131,6 +131,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            // The Python peers the interop tests run (pynetdicom), not sources of the target.
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -168,6 +168,8 @@ import Testing
 
     @Test func uidTypes() {
         #expect(UIDRegistry.entry(for: .verification)?.type == .sopClass)
+        #expect(UIDRegistry.entries.count == 482)
+        #expect(UIDRegistry.entries.first?.uid == .verification)
         #expect(UIDRegistry.entry(for: .dicomApplicationContext)?.type == .applicationContextName)
         #expect(UIDRegistry.entry(for: .dcmuid)?.type == .codingScheme)
         #expect(UIDRegistry.entry(for: .studyRootQueryRetrieveInformationModelFind)?.type == .sopClass)

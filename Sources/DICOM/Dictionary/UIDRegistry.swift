@@ -12,6 +12,9 @@ public enum UIDRegistry {
         table.entry(forKeyword: keyword)
     }
 
+    /// Every entry, sorted by UID: for lists such as "all storage SOP classes".
+    public static var entries: [UIDEntry] { table.entries }
+
     static let table = UIDRegistryTable(records: records)
 }
 

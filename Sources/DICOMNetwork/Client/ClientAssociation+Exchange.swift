@@ -1,0 +1,138 @@
+import DICOM
+import NIOCore
+
+extension ClientAssociation {
+    /// Runs `body` when no other operation runs, after cancelling a C-FIND left open (unless
+    /// `body` continues it); fails at once if the association is over.
+    func exclusively<T: Sendable>(continuingFind: Bool = false, _ body: () async throws -> T) async throws -> T {
+        await acquire()
+        defer { relinquish() }
+        if let end { throw end }
+        do {
+            if !continuingFind { try await cancelOpenFind() }
+            return try await body()
+        } catch let error as DICOMClientError {
+            if case .ended = error, end == nil { end = error }
+            if case .timedOut = error { end = error }
+            throw error
+        }
+    }
+
+    /// The next event of the association. The reader is taken out of the actor while it waits
+    /// (an actor's property cannot be mutated across a suspension); only one operation reads
+    /// at a time, so nothing else can miss it.
+    func readEvent() async throws -> Reader.Event {
+        var reader = self.reader
+        defer { self.reader = reader }
+        return try await reader.read()
+    }
+
+    func messageID() -> UInt16 {
+        defer { nextMessageID = nextMessageID == .max ? 1 : nextMessageID + 1 }
+        return nextMessageID
+    }
+
+    func presentationContext(
+        for abstractSyntax: UID, transferSyntax: UID? = nil, exact: Bool = false
+    ) throws(DICOMClientError) -> NegotiatedPresentationContext {
+        guard let found = context.presentationContext(for: abstractSyntax, transferSyntax: transferSyntax),
+            !exact || found.transferSyntax == transferSyntax
+        else {
+            throw .noPresentationContext(abstractSyntax: abstractSyntax, transferSyntax: transferSyntax)
+        }
+        return found
+    }
+
+    func send(_ message: DIMSEMessage, dataSet: ByteBuffer? = nil, contextID: UInt8) async throws {
+        try await sender.send(message, dataSet: dataSet, contextID: contextID)
+    }
+
+    /// The next response to message `id`, within the response timeout. Requests from the peer
+    /// (we take no SCP role) are answered by nothing; data sets of responses we don't await
+    /// are skipped.
+    func response(to id: UInt16) async throws -> DIMSEMessage {
+        try await withTimeout(options.responseTimeout, phase: .response) {
+            while true {
+                switch try await readEvent() {
+                case .command(_, let message):
+                    guard Self.respondedID(of: message) == id else {
+                        if case .cFindResponse(let late) = message, late.messageIDBeingRespondedTo == openFind,
+                            late.status.isFinal
+                        {
+                            openFind = nil
+                        }
+                        continue
+                    }
+                    return message
+                case .ended(let end):
+                    throw DICOMClientError.ended(end)
+                case .releaseRequested:
+                    throw DICOMClientError.unexpectedMessage("A-RELEASE-RQ while a response was awaited")
+                case .dataFragment, .dataSet, .releaseConfirmed:
+                    continue
+                }
+            }
+        }
+    }
+
+    /// The data set that follows a response just read.
+    func responseDataSet() async throws -> ByteBuffer {
+        try await withTimeout(options.responseTimeout, phase: .response) {
+            switch try await readEvent() {
+            case .dataSet(let bytes): return bytes
+            case .ended(let end): throw DICOMClientError.ended(end)
+            default: throw DICOMClientError.unexpectedMessage("no data set after a response that announced one")
+            }
+        }
+    }
+
+    static func respondedID(of message: DIMSEMessage) -> UInt16? {
+        switch message {
+        case .cEchoResponse(let response): response.messageIDBeingRespondedTo
+        case .cStoreResponse(let response): response.messageIDBeingRespondedTo
+        case .cFindResponse(let response): response.messageIDBeingRespondedTo
+        case .cGetResponse(let response): response.messageIDBeingRespondedTo
+        case .cMoveResponse(let response): response.messageIDBeingRespondedTo
+        default: nil
+        }
+    }
+
+    /// Runs `body`; if it has not finished after `timeout`, the association is aborted (which
+    /// ends the reading) and `.timedOut(phase)` thrown.
+    func withTimeout<T: Sendable>(
+        _ timeout: Duration?, phase: DICOMClientError.Phase, _ body: () async throws -> T
+    ) async throws -> T {
+        guard let timeout else { return try await body() }
+        let channel = self.channel
+        let timedOut = self.timedOut
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            timedOut.set()
+            channel.writeAndFlush(PDU.abort(.serviceUser), promise: nil)
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        do {
+            return try await body()
+        } catch {
+            if timedOut.isSet { throw DICOMClientError.timedOut(phase) }
+            throw error
+        }
+    }
+
+    func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in waiting.append(continuation)
+        }
+    }
+
+    func relinquish() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import DICOM
+public import NIOCore
+import NIOPosix
+
+/// A DICOM SCU: opens associations to peers (PS3.8 §7.1) and runs DIMSE operations on them
+/// through `ClientAssociation`.
+public enum DICOMClient {
+    /// Timeouts and the event loops; the defaults suit a LAN peer.
+    public struct Options: Sendable {
+        public var connectTimeout: Duration
+        /// Waiting for the A-ASSOCIATE-AC or -RJ, and for the A-RELEASE-RP.
+        public var associationTimeout: Duration
+        /// Waiting for each DIMSE response; nil waits forever.
+        public var responseTimeout: Duration?
+        /// How long we wait for the peer to close after an abort (ARTIM, PS3.8 §9.1.5).
+        public var artimTimeout: Duration
+        /// NIO's shared group when nil.
+        public var eventLoopGroup: (any EventLoopGroup)?
+
+        public init(
+            connectTimeout: Duration = .seconds(10), associationTimeout: Duration = .seconds(30),
+            responseTimeout: Duration? = .seconds(60), artimTimeout: Duration = .seconds(30),
+            eventLoopGroup: (any EventLoopGroup)? = nil
+        ) {
+            self.connectTimeout = connectTimeout
+            self.associationTimeout = associationTimeout
+            self.responseTimeout = responseTimeout
+            self.artimTimeout = artimTimeout
+            self.eventLoopGroup = eventLoopGroup
+        }
+    }
+
+    /// Connects and negotiates an association. Throws `DICOMClientError.rejected` with the
+    /// peer's reason, `.timedOut`, or `.ended` when the peer aborts or closes instead.
+    public static func connect(
+        host: String, port: Int, callingAETitle: String, calledAETitle: String,
+        presentationContexts: [ProposedPresentationContext] = [.verification],
+        maximumPDULength: UInt32 = 131_072,
+        options: Options = Options()
+    ) async throws -> ClientAssociation {
+        for title in [callingAETitle, calledAETitle] where title.isEmpty || title.utf8.count > 16 {
+            throw DICOMClientError.invalidProposal("AE title \"\(title)\" is not 1 to 16 characters")
+        }
+        let limit = min(
+            max(maximumPDULength, AssociationPolicy.maximumPDULengthRange.lowerBound),
+            AssociationPolicy.maximumPDULengthRange.upperBound)
+        let request = AssociateRequest(
+            calledAETitle: calledAETitle, callingAETitle: callingAETitle,
+            presentationContexts: try ProposedPresentationContext.numbered(presentationContexts),
+            userInformation: UserInformation(
+                maximumLength: limit, implementationClassUID: Implementation.classUID,
+                implementationVersionName: Implementation.versionName))
+
+        let (indications, continuation) = AsyncStream.makeStream(of: AssociationStateMachine.Indication.self)
+        let handler = UpperLayerHandler.Configuration(
+            role: .requestor, artimTimeout: TimeAmount(options.artimTimeout), idleTimeout: nil,
+            maximumPDULength: limit)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: options.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(TimeAmount(options.connectTimeout))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try AssociationChannel.addHandlers(to: channel, configuration: handler)
+                        try channel.pipeline.syncOperations.addHandler(IndicationRelay(continuation))
+                    }
+                }
+                .connect(host: host, port: port).get()
+        } catch ChannelError.connectTimeout {
+            throw DICOMClientError.timedOut(.connect)
+        }
+        return try await ClientAssociation.establish(
+            channel: channel, request: request, indications: indications, options: options)
+    }
+}

@@ -1,0 +1,124 @@
+import DICOM
+import NIOCore
+
+/// An established association on the server: reads requests one after the other and answers
+/// each through its service (PS3.7 §9, PS3.4). Operations are performed one at a time — we
+/// negotiate no asynchronous operations window — except that a C-FIND runs beside the reading
+/// so that a C-CANCEL can stop it.
+struct AcceptorAssociation: Sendable {
+    typealias Reader = MessageReader<NIOAsyncChannelInboundStream<AssociationStateMachine.Indication>.AsyncIterator>
+
+    let context: AssociationContext
+    let services: ServerServices
+    let sender: MessageSender
+    let writePDU: @Sendable (PDU) async throws -> Void
+    let operations = OperationRegistry()
+
+    /// Serves until the association ends. A violation is answered with A-ABORT; cancellation
+    /// (server shutdown) lets the operation under way answer, then aborts.
+    func serve(_ reader: inout Reader) async {
+        await withDiscardingTaskGroup { group in
+            defer { group.cancelAll() }
+            while true {
+                let event: Reader.Event
+                do {
+                    event = try await reader.read()
+                } catch let violation as ProtocolViolation {
+                    await abort(.serviceProvider(violation.abortReason), then: &reader)
+                    return
+                } catch {
+                    await abort(.serviceUser, then: &reader)
+                    return
+                }
+                switch event {
+                case .command(let contextID, let message):
+                    do {
+                        try await handle(message, contextID: contextID, reader: &reader, group: &group)
+                    } catch let violation as ProtocolViolation {
+                        await abort(.serviceProvider(violation.abortReason), then: &reader)
+                        return
+                    } catch {
+                        // The association ended under the operation, or a write failed.
+                        await abort(.serviceUser, then: &reader)
+                        return
+                    }
+                case .releaseRequested:
+                    try? await writePDU(.releaseResponse)
+                case .ended(.interrupted):
+                    // Cancelled (server shutdown) or the channel failed: nothing more is read.
+                    try? await writePDU(.abort(.serviceUser))
+                    return
+                case .ended:
+                    return
+                case .dataFragment, .dataSet, .releaseConfirmed:
+                    // Data sets are read by the operation of their command; we never release.
+                    continue
+                }
+            }
+        }
+    }
+
+    /// Sends A-ABORT and waits for the connection to close (the peer closes, or ARTIM fires).
+    private func abort(_ abort: Abort, then reader: inout Reader) async {
+        operations.cancelAll()
+        do {
+            try await writePDU(.abort(abort))
+        } catch {
+            return
+        }
+        while true {
+            guard case .ended = try? await reader.read() else { continue }
+            return
+        }
+    }
+
+    private func handle(
+        _ message: DIMSEMessage, contextID: UInt8, reader: inout Reader, group: inout DiscardingTaskGroup
+    ) async throws {
+        switch message {
+        case .cEchoRequest(let request):
+            let result = await services.verification.verify(request, context: context)
+            let response = CEchoResponse(
+                messageIDBeingRespondedTo: request.messageID, affectedSOPClassUID: request.affectedSOPClassUID,
+                status: result.status, errorComment: result.wireErrorComment)
+            try await sender.send(.cEchoResponse(response), contextID: contextID)
+
+        case .cStoreRequest(let request):
+            try await store(request, contextID: contextID, reader: &reader)
+
+        case .cFindRequest(let request):
+            let identifier = try await Self.assembledDataSet(from: &reader)
+            startFind(request, identifier: identifier, contextID: contextID, group: &group)
+
+        case .cCancelRequest(let request):
+            operations.cancel(messageID: request.messageIDBeingRespondedTo)
+
+        default:
+            if message.hasDataSet { _ = try await Self.assembledDataSet(from: &reader) }
+            try await refuse(message, contextID: contextID)
+        }
+    }
+
+    /// The data set that follows a command whose data set is assembled.
+    static func assembledDataSet(from reader: inout Reader) async throws -> ByteBuffer {
+        switch try await reader.read() {
+        case .dataSet(let bytes): return bytes
+        case .ended(let end): throw AssociationInterrupted(reason: end.description)
+        default: throw AssociationInterrupted(reason: "no data set after its command")
+        }
+    }
+
+    /// A request of a service we don't run, or one that is no request: requests get status
+    /// 0x0211 "unrecognized operation" (PS3.7 C.5.10), responses nobody asked for are dropped.
+    private func refuse(_ message: DIMSEMessage, contextID: UInt8) async throws {
+        let field = message.commandField.rawValue
+        guard field & 0x8000 == 0, field != CommandField.cCancelRequest.rawValue else { return }
+        let request = message.commandSet
+        var builder = CommandSet.Builder(CommandField(rawValue: field | 0x8000), hasDataSet: false)
+        builder.set(.affectedSOPClassUID, request.uid(.affectedSOPClassUID))
+        builder.set(.messageIDBeingRespondedTo, request[.messageID].flatMap(CommandSet.Reader.uint16))
+        builder.set(.status, DIMSEStatus.unrecognizedOperation.rawValue)
+        let response = DIMSEMessage.unknown(commandField: CommandField(rawValue: field | 0x8000), builder.commandSet)
+        try await sender.send(response, contextID: contextID)
+    }
+}

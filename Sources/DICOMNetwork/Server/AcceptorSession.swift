@@ -1,0 +1,43 @@
+import NIOCore
+
+/// One connection to the server, from the A-ASSOCIATE-RQ to the close: negotiation, then the
+/// association's messages until release or abort.
+struct AcceptorSession: Sendable {
+    typealias Channel = NIOAsyncChannel<AssociationStateMachine.Indication, PDU>
+
+    let services: ServerServices
+    let negotiator: AssociationNegotiator
+    let limiter: AssociationLimiter
+
+    /// Never throws: whatever one peer does ends its own connection only.
+    func run(_ channel: Channel) async {
+        let peer = channel.channel.remoteAddress
+        try? await channel.executeThenClose { inbound, outbound in
+            var indications = inbound.makeAsyncIterator()
+            // The handler indicates nothing else first; garbage, a silent peer (ARTIM) or an
+            // early close end the stream without an A-ASSOCIATE-RQ.
+            guard case .associateRequest(let request)? = try await indications.next() else { return }
+            let admitted = limiter.enter()
+            defer { if admitted { limiter.leave() } }
+            let outcome = negotiator.negotiate(
+                request, admitted: admitted, peerHost: peer?.ipAddress, peerPort: peer?.port)
+            switch outcome {
+            case .reject(let reject):
+                try await outbound.write(.associateReject(reject))
+                // The peer closes, or ARTIM does (AE-8); nothing is indicated meanwhile.
+                while try await indications.next() != nil {}
+            case .accept(let accept, let context):
+                try await outbound.write(.associateAccept(accept))
+                let sender = try MessageSender(maximumPDULength: context.sendingPDULength) { pdus in
+                    try await outbound.write(contentsOf: pdus)
+                }
+                let association = AcceptorAssociation(
+                    context: context, services: services, sender: sender,
+                    writePDU: { pdu in try await outbound.write(pdu) })
+                var reader = MessageReader(
+                    indications: indications, acceptedContexts: Set(context.presentationContexts.map(\.id)))
+                await association.serve(&reader)
+            }
+        }
+    }
+}

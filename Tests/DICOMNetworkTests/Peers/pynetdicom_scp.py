@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""A pynetdicom SCP that Apus's DICOMClient is tested against.
+
+    pynetdicom_scp.py PORT AE_TITLE OUTPUT_DIR
+
+Verification; every storage SOP class in every transfer syntax, each received data set written
+as it came (the raw P-DATA bytes) to OUTPUT_DIR/<SOP Instance UID>.dcmdata with its transfer
+syntax UID in <SOP Instance UID>.ts; Study Root C-FIND answering three matches.
+Runs until killed.
+"""
+import os
+import sys
+
+from pydicom.dataset import Dataset
+from pynetdicom import ALL_TRANSFER_SYNTAXES, AE, AllStoragePresentationContexts, evt
+from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind, Verification
+
+
+def main() -> int:
+    port, title, output = sys.argv[1], sys.argv[2], sys.argv[3]
+
+    def on_store(event):
+        uid = event.request.AffectedSOPInstanceUID
+        with open(os.path.join(output, f"{uid}.dcmdata"), "wb") as out:
+            out.write(event.request.DataSet.getvalue())
+        with open(os.path.join(output, f"{uid}.ts"), "w") as out:
+            out.write(str(event.context.transfer_syntax))
+        return 0x0000
+
+    def on_find(event):
+        for index in range(3):
+            match = Dataset()
+            match.QueryRetrieveLevel = "STUDY"
+            match.PatientName = f"Pynetdicom^{index}"
+            match.StudyInstanceUID = f"1.2.3.{index + 1}"
+            yield 0xFF00, match
+
+    ae = AE(ae_title=title)
+    ae.add_supported_context(Verification)
+    ae.add_supported_context(StudyRootQueryRetrieveInformationModelFind)
+    for context in AllStoragePresentationContexts:
+        ae.add_supported_context(context.abstract_syntax, ALL_TRANSFER_SYNTAXES)
+    handlers = [(evt.EVT_C_STORE, on_store), (evt.EVT_C_FIND, on_find)]
+    print("listening", flush=True)
+    ae.start_server(("127.0.0.1", int(port)), block=True, evt_handlers=handlers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
