@@ -84,7 +84,13 @@ public final class SQLiteIndexStore: IndexStore {
     }
 
     public func close() async throws {
-        for reader in readers { try await reader.close() }
-        try await writer.connection.close()
+        // The future-returning close runs even when the calling task is cancelled (the async
+        // one throws CancellationError then, leaving the file open), and shutdown is exactly
+        // when a cancelled task closes the index. Every connection is closed, whatever fails.
+        var failure: (any Error)?
+        for connection in readers + [writer.connection] {
+            do { try await connection.close().get() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
     }
 }

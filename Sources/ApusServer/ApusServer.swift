@@ -1,0 +1,81 @@
+import Archive
+import ArchiveSQLite
+import DICOM
+import DICOMNetwork
+import Foundation
+public import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// `apus serve`: the archive on its storage adapters, behind the DIMSE SCP, run as a service
+/// group that stops gracefully on SIGTERM and SIGINT (in-flight operations finish first).
+public struct ApusServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Opens storage, sweeps orphans left by a crash, serves until a shutdown signal (or the
+    /// task is cancelled), then closes the index. `onListening` gets the DICOM port once
+    /// associations can come (the bound one when the configured port is 0).
+    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
+        do {
+            let blobs = try await FileBlobStore(root: configuration.dataDirectory + "/files")
+            var archiveConfiguration = Archive.Configuration()
+            archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
+            let archive = Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger)
+            let swept = try await archive.sweepOrphans()
+            logger.info("orphan sweep done", metadata: ["report": "\(swept)"])
+            let dicom = DICOMService(server: dicomServer(archive: archive), logger: logger, onListening: onListening)
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: dicom)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            try? await index.close()
+            throw error
+        }
+        try await index.close()
+    }
+
+    func dicomServer(archive: Archive) -> DICOMServer {
+        let policy = AssociationPolicy(
+            aeTitle: configuration.aeTitle, acceptsAnyCalledAETitle: configuration.acceptsAnyCalledAETitle,
+            allowedCallingAETitles: configuration.allowedCallingAETitles.map(Set.init),
+            maximumPDULength: UInt32(configuration.maximumPDULength),
+            maximumAssociations: configuration.maximumAssociations)
+        return DICOMServer(
+            configuration: DICOMServer.Configuration(
+                host: configuration.dicomHost, port: configuration.dicomPort, policy: policy),
+            storage: ArchiveStorageService(
+                archive: archive, maximumInstanceSize: configuration.maximumInstanceSize, logger: logger),
+            query: ArchiveQueryService(archive: archive))
+    }
+}
+
+/// The DIMSE SCP as a lifecycle service: graceful shutdown cancels it, and cancellation
+/// lets each association finish the operation in progress before it closes.
+struct DICOMService: Service {
+    let server: DICOMServer
+    let logger: Logger
+    let onListening: @Sendable (Int) -> Void
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await server.run { address in
+                logger.info(
+                    "DICOM SCP listening",
+                    metadata: ["address": "\(address)", "aeTitle": "\(server.configuration.policy.aeTitle)"])
+                onListening(address.port ?? server.configuration.port)
+            }
+        }
+        logger.info("DICOM SCP stopped")
+    }
+}

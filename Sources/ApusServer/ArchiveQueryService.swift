@@ -1,0 +1,50 @@
+import Archive
+import DICOM
+import DICOMNetwork
+
+/// C-FIND over the archive's index: Patient Root and Study Root, answered from the index
+/// without opening a file.
+struct ArchiveQueryService: QueryService {
+    let archive: Archive
+
+    var informationModels: Set<UID> {
+        [.patientRootQueryRetrieveInformationModelFind, .studyRootQueryRetrieveInformationModelFind]
+    }
+
+    func find(_ request: CFindRequest, identifier: DataSet, context: AssociationContext)
+        -> AsyncThrowingStream<DataSet, any Error>
+    {
+        let model: InformationModel =
+            request.affectedSOPClassUID == .patientRootQueryRetrieveInformationModelFind ? .patientRoot : .studyRoot
+        let query: ArchiveQuery
+        do {
+            query = try archive.query(identifier: identifier, model: model)
+        } catch {
+            // PS3.4 C.4.1.1.4: A900, the identifier does not match the SOP class.
+            let failure = QueryFailure(
+                ServiceResult(status: .dataSetDoesNotMatchSOPClass, errorComment: String("\(error)".prefix(64))))
+            return AsyncThrowingStream { $0.finish(throwing: failure) }
+        }
+        let cursor = ResponseCursor(archive.find(query).makeAsyncIterator())
+        return AsyncThrowingStream(unfolding: { try await cursor.next() })
+    }
+}
+
+/// Pulls one response at a time from the archive's result stream. When the peer cancels, the
+/// stream stops asking, and the index's cursor stops with it.
+private actor ResponseCursor {
+    private var iterator: AsyncMapSequence<AsyncThrowingStream<IndexRow, any Error>, DataSet>.AsyncIterator
+
+    init(_ iterator: AsyncMapSequence<AsyncThrowingStream<IndexRow, any Error>, DataSet>.AsyncIterator) {
+        self.iterator = iterator
+    }
+
+    func next() async throws -> DataSet? {
+        // The stream asks for one element at a time, so nothing else uses the iterator while
+        // this one is out of the actor's storage.
+        var current = iterator
+        let response = try await current.next(isolation: self)
+        iterator = current
+        return response
+    }
+}

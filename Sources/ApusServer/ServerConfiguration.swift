@@ -1,0 +1,131 @@
+public import Archive
+import Foundation
+
+/// What `apus serve` runs with: defaults that work with no configuration at all (SQLite and
+/// files under `./apus-data`, DICOM on port 4242 as `APUS`), a JSON file over them, and
+/// `APUS_*` environment variables over that — the order container platforms expect.
+public struct ServerConfiguration: Sendable, Equatable {
+    public var aeTitle = "APUS"
+    public var dicomHost = "0.0.0.0"
+    public var dicomPort = 4242
+    /// Files and, unless `databasePath` says otherwise, the SQLite index live here.
+    public var dataDirectory = "./apus-data"
+    public var databasePath: String?
+    public var duplicatePolicy = DuplicatePolicy.keep
+    /// Calling AE titles allowed to associate; nil allows any.
+    public var allowedCallingAETitles: [String]?
+    /// Answer to any called AE title, not only `aeTitle` (some modalities can't be configured).
+    public var acceptsAnyCalledAETitle = false
+    public var maximumAssociations = 64
+    public var maximumPDULength = 131_072
+    /// C-STORE data sets are held in memory while they are parsed and indexed: this bounds one.
+    public var maximumInstanceSize = 1 << 30
+    public var logLevel = "info"
+
+    public init() {}
+
+    /// The SQLite file: `databasePath`, or `index.sqlite` in the data directory.
+    public var resolvedDatabasePath: String {
+        databasePath ?? dataDirectory + "/index.sqlite"
+    }
+
+    /// Defaults, then the JSON file if given, then the environment.
+    public static func load(file: String?, environment: [String: String]) throws(ConfigurationError)
+        -> ServerConfiguration
+    {
+        var configuration = ServerConfiguration()
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ConfigurationError(setting: file, problem: "cannot read the configuration file")
+            }
+            let object: Any
+            do {
+                object = try JSONSerialization.jsonObject(with: data)
+            } catch {
+                throw ConfigurationError(setting: file, problem: "not valid JSON: \(error.localizedDescription)")
+            }
+            guard let settings = object as? [String: Any] else {
+                throw ConfigurationError(setting: file, problem: "the configuration must be a JSON object")
+            }
+            for (key, value) in settings {
+                try configuration.apply(key: key, value: "\(value)", source: "\(file): \(key)")
+            }
+        }
+        for (name, key) in environmentNames {
+            if let value = environment[name] {
+                try configuration.apply(key: key, value: value, source: name)
+            }
+        }
+        return configuration
+    }
+
+    /// `APUS_*` variables and the configuration file keys they override.
+    static let environmentNames: [(String, String)] = [
+        ("APUS_AE_TITLE", "aeTitle"), ("APUS_DICOM_HOST", "dicomHost"), ("APUS_DICOM_PORT", "dicomPort"),
+        ("APUS_DATA_DIR", "dataDirectory"), ("APUS_DATABASE_PATH", "databasePath"),
+        ("APUS_DUPLICATE_POLICY", "duplicatePolicy"), ("APUS_ALLOWED_CALLING_AE_TITLES", "allowedCallingAETitles"),
+        ("APUS_ACCEPT_ANY_CALLED_AE_TITLE", "acceptsAnyCalledAETitle"),
+        ("APUS_MAX_ASSOCIATIONS", "maximumAssociations"), ("APUS_MAX_PDU_LENGTH", "maximumPDULength"),
+        ("APUS_MAX_INSTANCE_SIZE", "maximumInstanceSize"), ("APUS_LOG_LEVEL", "logLevel"),
+    ]
+
+    /// Sets one setting from its text, checking it as the server will use it.
+    public mutating func apply(key: String, value: String, source: String) throws(ConfigurationError) {
+        func number(in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let parsed = Int(value.trimmingCharacters(in: .whitespaces)), range.contains(parsed) else {
+                throw ConfigurationError(setting: source, problem: "'\(value)' is not a number in \(range)")
+            }
+            return parsed
+        }
+        switch key {
+        case "aeTitle":
+            let title = value.trimmingCharacters(in: .whitespaces)
+            guard (1...16).contains(title.utf8.count), title.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C })
+            else {
+                throw ConfigurationError(
+                    setting: source, problem: "an AE title is 1 to 16 ASCII characters, no backslash")
+            }
+            aeTitle = title
+        case "dicomHost": dicomHost = value
+        case "dicomPort": dicomPort = try number(in: 0...65535)
+        case "dataDirectory":
+            guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
+            dataDirectory = value
+        case "databasePath": databasePath = value.isEmpty ? nil : value
+        case "duplicatePolicy":
+            switch value.lowercased() {
+            case "keep": duplicatePolicy = .keep
+            case "overwrite": duplicatePolicy = .overwrite
+            default: throw ConfigurationError(setting: source, problem: "'\(value)' is neither keep nor overwrite")
+            }
+        case "allowedCallingAETitles":
+            let titles = value.trimmingCharacters(in: CharacterSet(charactersIn: "()[] \n"))
+                .split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\n")) }
+                .filter { !$0.isEmpty }
+            allowedCallingAETitles = titles.isEmpty ? nil : titles
+        case "acceptsAnyCalledAETitle":
+            switch value.lowercased() {
+            case "true", "1", "yes": acceptsAnyCalledAETitle = true
+            case "false", "0", "no": acceptsAnyCalledAETitle = false
+            default: throw ConfigurationError(setting: source, problem: "'\(value)' is not true or false")
+            }
+        case "maximumAssociations": maximumAssociations = try number(in: 1...10_000)
+        case "maximumPDULength": maximumPDULength = try number(in: 4_096...16_777_216)
+        case "maximumInstanceSize": maximumInstanceSize = try number(in: 1_024...(1 << 40))
+        case "logLevel":
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value.lowercased())
+            else { throw ConfigurationError(setting: source, problem: "'\(value)' is not a log level") }
+            logLevel = value.lowercased()
+        default:
+            throw ConfigurationError(setting: source, problem: "unknown setting '\(key)'")
+        }
+    }
+}
+
+/// A setting that can't be used, and why, in words for the person who wrote it.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var setting: String
+    public var problem: String
+
+    public var description: String { "\(setting): \(problem)" }
+}
