@@ -91,6 +91,7 @@ let package = Package(
             name: "apus",
             dependencies: [
                 "DICOM",
+                "Archive",
                 "ApusServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,4 @@
-import Archive
+public import Archive
 import ArchiveSQLite
 import DICOM
 import DICOMNetwork
@@ -23,14 +23,7 @@ public struct ApusServer: Sendable {
     /// task is cancelled), then closes the index. `onListening` gets the DICOM port once
     /// associations can come (the bound one when the configured port is 0).
     public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        try FileManager.default.createDirectory(
-            atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
-        do {
-            let blobs = try await FileBlobStore(root: configuration.dataDirectory + "/files")
-            var archiveConfiguration = Archive.Configuration()
-            archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
-            let archive = Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger)
+        try await withArchive { archive in
             let swept = try await archive.sweepOrphans()
             logger.info("orphan sweep done", metadata: ["report": "\(swept)"])
             let dicom = DICOMService(server: dicomServer(archive: archive), logger: logger, onListening: onListening)
@@ -38,11 +31,28 @@ public struct ApusServer: Sendable {
                 configuration: ServiceGroupConfiguration(
                     services: [.init(service: dicom)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
+        }
+    }
+
+    /// The archive on the configured storage, for the length of `body`; the index is closed
+    /// after, whatever `body` does. `apus serve` and `apus import` both go through here.
+    public func withArchive<Result: Sendable>(_ body: (Archive) async throws -> Result) async throws -> Result {
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
+        let result: Result
+        do {
+            let blobs = try await FileBlobStore(root: configuration.dataDirectory + "/files")
+            var archiveConfiguration = Archive.Configuration()
+            archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
+            result = try await body(
+                Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
         } catch {
             try? await index.close()
             throw error
         }
         try await index.close()
+        return result
     }
 
     func dicomServer(archive: Archive) -> DICOMServer {

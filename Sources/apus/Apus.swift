@@ -5,6 +5,6 @@ struct Apus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apus",
         abstract: "Apus, a DICOM archive.",
-        subcommands: [Serve.self, Dump.self]
+        subcommands: [Serve.self, Import.self, Dump.self]
     )
 }

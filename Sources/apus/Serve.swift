@@ -15,8 +15,7 @@ struct Serve: AsyncParsableCommand {
             then the options below.
             """)
 
-    @Option(help: "A JSON configuration file.")
-    var config: String?
+    @OptionGroup var storage: StorageOptions
 
     @Option(name: .customLong("dicom-port"), help: "DICOM port (default 4242).")
     var dicomPort: Int?
@@ -24,27 +23,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("ae-title"), help: "Our AE title (default APUS).")
     var aeTitle: String?
 
-    @Option(name: .customLong("data"), help: "Data directory (default ./apus-data).")
-    var dataDirectory: String?
-
     mutating func run() async throws {
-        var settings: ServerConfiguration
-        do {
-            settings = try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
-            if let dicomPort { try settings.apply(key: "dicomPort", value: String(dicomPort), source: "--dicom-port") }
-            if let aeTitle { try settings.apply(key: "aeTitle", value: aeTitle, source: "--ae-title") }
-            if let dataDirectory { try settings.apply(key: "dataDirectory", value: dataDirectory, source: "--data") }
-        } catch {
-            printError("apus serve: \(error)")
-            throw ExitCode(2)
-        }
-        let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: level) ?? .info
-            return handler
-        }
-        let logger = Logger(label: "apus")
-        try await ApusServer(configuration: settings, logger: logger).run()
+        let settings = try storage.settings(
+            command: "serve",
+            overrides: [
+                ("dicomPort", dicomPort.map(String.init), "--dicom-port"), ("aeTitle", aeTitle, "--ae-title"),
+            ])
+        bootstrapLogging(level: settings.logLevel)
+        try await ApusServer(configuration: settings, logger: Logger(label: "apus")).run()
     }
 }

@@ -1,0 +1,39 @@
+import ApusServer
+import ArgumentParser
+import Foundation
+import Logging
+
+/// The options that say where the archive is, shared by the commands that open it.
+struct StorageOptions: ParsableArguments {
+    @Option(help: "A JSON configuration file (settings: see the README).")
+    var config: String?
+
+    @Option(name: .customLong("data"), help: "Data directory (default ./apus-data).")
+    var dataDirectory: String?
+
+    /// Defaults, then the file, then APUS_* variables, then these options; a bad setting
+    /// ends the command with exit code 2 and says which and why.
+    func settings(command: String, overrides: [(key: String, value: String?, option: String)] = [])
+        throws -> ServerConfiguration
+    {
+        do {
+            var settings = try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
+            for (key, value, option) in overrides + [("dataDirectory", dataDirectory, "--data")] {
+                if let value { try settings.apply(key: key, value: value, source: option) }
+            }
+            return settings
+        } catch {
+            printError("apus \(command): \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Log lines to standard error at the configured level (`logLevel`, `APUS_LOG_LEVEL`).
+func bootstrapLogging(level: String) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = Logger.Level(rawValue: level) ?? .info
+        return handler
+    }
+}
