@@ -91,10 +91,12 @@ let package = Package(
             name: "apus",
             dependencies: [
                 "DICOM",
+                "DICOMNetwork",
                 "ApusServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
