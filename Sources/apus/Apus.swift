@@ -6,7 +6,7 @@ struct Apus: AsyncParsableCommand {
         commandName: "apus",
         abstract: "Apus, a DICOM archive.",
         discussion: ExitStatus.summary,
-        subcommands: [Serve.self, Dump.self, Echo.self, Store.self]
+        subcommands: [Serve.self, Dump.self, Echo.self, Store.self, Find.self]
     )
 
     /// ArgumentParser's own `main`, except that a usage error exits with 2, as the exit codes
