@@ -155,6 +155,21 @@ let package = Package(
             exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
+        // The command line: unit tests of its parts, and the real `apus` binary (built by
+        // `swift build`) against DCMTK's storescp and the in-process Apus server.
+        .testTarget(
+            name: "ApusCommandTests",
+            dependencies: [
+                "apus",
+                "ApusServer",
+                "DICOM",
+                "DICOMNetwork",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ApusServerTests",
             dependencies: [
