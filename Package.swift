@@ -92,10 +92,12 @@ let package = Package(
             dependencies: [
                 "DICOM",
                 "Archive",
+                "DICOMNetwork",
                 "ApusServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -152,6 +154,21 @@ let package = Package(
             ],
             // The Python peers the interop tests run (pynetdicom), not sources of the target.
             exclude: ["Peers"],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: unit tests of its parts, and the real `apus` binary (built by
+        // `swift build`) against DCMTK's storescp and the in-process Apus server.
+        .testTarget(
+            name: "ApusCommandTests",
+            dependencies: [
+                "apus",
+                "ApusServer",
+                "DICOM",
+                "DICOMNetwork",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,86 @@
+public import DICOM
+public import NIOCore
+
+/// What one C-STORE came to: the whole C-STORE-RSP (a tool reports the error comment with the
+/// status) and how the data set travelled (its syntax, converted or not, and its length).
+public struct StoreOutcome: Sendable, Equatable {
+    public var status: DIMSEStatus
+    /// Error Comment (0000,0902) of the response, if the peer gave one.
+    public var errorComment: String?
+    /// Offending Element (0000,0901) of the response.
+    public var offendingElements: [Tag]
+    /// The transfer syntax the data set was sent in.
+    public var transferSyntax: UID
+    /// Whether that is not the syntax the data set came in (native pixel data converted to an
+    /// accepted uncompressed syntax).
+    public var converted: Bool
+    /// The length in bytes of the data set as sent.
+    public var dataSetLength: Int
+
+    public init(
+        status: DIMSEStatus, errorComment: String? = nil, offendingElements: [Tag] = [], transferSyntax: UID,
+        converted: Bool = false, dataSetLength: Int
+    ) {
+        self.status = status
+        self.errorComment = errorComment
+        self.offendingElements = offendingElements
+        self.transferSyntax = transferSyntax
+        self.converted = converted
+        self.dataSetLength = dataSetLength
+    }
+}
+
+extension ClientAssociation {
+    /// C-STORE of a Part 10 file, as `store(_:priority:)` chooses the context (the file's own
+    /// transfer syntax when accepted, else an accepted uncompressed one for native pixel
+    /// data), answering with the whole response. A failure status is returned, not thrown.
+    /// A deflated data set of odd length is sent with a trailing null byte.
+    public func storeOutcome(of file: DICOMFile, priority: DIMSEPriority = .medium) async throws -> StoreOutcome {
+        guard let sopClass = file.dataSet.uid(.sopClassUID) ?? file.meta.uid(.mediaStorageSOPClassUID) else {
+            throw DICOMClientError.missingUID(.sopClassUID)
+        }
+        guard let sopInstance = file.dataSet.uid(.sopInstanceUID) ?? file.meta.uid(.mediaStorageSOPInstanceUID) else {
+            throw DICOMClientError.missingUID(.sopInstanceUID)
+        }
+        let candidates = context.presentationContexts.filter { $0.abstractSyntax == sopClass }
+        let own = candidates.first { $0.transferSyntax == file.transferSyntax.uid }
+        let converted = candidates.first { context in
+            file.transferSyntax.isUncompressed && TransferSyntax(uid: context.transferSyntax).isUncompressed
+        }
+        guard let chosen = own ?? converted else {
+            throw DICOMClientError.noPresentationContext(
+                abstractSyntax: sopClass, transferSyntax: file.transferSyntax.uid)
+        }
+        let syntax = TransferSyntax(uid: chosen.transferSyntax)
+        var bytes = try file.dataSet.encoded(in: syntax)
+        // A deflated stream can have an odd length; PDV fragments must not (DCMTK aborts the
+        // association on an odd one), so it gets a trailing null byte, as DCMTK sends it.
+        // Inflating stops at the end of the stream and never sees it.
+        if syntax.isDeflated, bytes.readableBytes % 2 == 1 { bytes.writeInteger(UInt8(0)) }
+        let response = try await storeResponse(
+            dataSet: bytes, sopClass: sopClass, sopInstance: sopInstance, transferSyntax: chosen.transferSyntax,
+            priority: priority)
+        return StoreOutcome(
+            status: response.status, errorComment: response.errorComment,
+            offendingElements: response.offendingElements, transferSyntax: chosen.transferSyntax,
+            converted: own == nil, dataSetLength: bytes.readableBytes)
+    }
+
+    /// C-STORE of a data set already encoded in `transferSyntax`, answering with the whole
+    /// C-STORE-RSP.
+    public func storeResponse(
+        dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium
+    ) async throws -> CStoreResponse {
+        try await exclusively {
+            let context = try presentationContext(for: sopClass, transferSyntax: transferSyntax, exact: true)
+            let id = messageID()
+            let request = CStoreRequest(
+                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority)
+            try await send(.cStoreRequest(request), dataSet: dataSet, contextID: context.id)
+            guard case .cStoreResponse(let response) = try await response(to: id) else {
+                throw DICOMClientError.unexpectedMessage("not a C-STORE-RSP")
+            }
+            return response
+        }
+    }
+}

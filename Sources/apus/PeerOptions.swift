@@ -1,0 +1,95 @@
+import ArgumentParser
+import DICOM
+import DICOMNetwork
+
+/// What every network command needs to reach its peer, named as DCMTK's tools name it
+/// (`HOST PORT`, `--aet`, `--aec`), so that scripts move over easily.
+struct PeerOptions: ParsableArguments {
+    @Argument(help: "The peer's host name or IP address.")
+    var host: String
+
+    @Argument(help: "The peer's DICOM port.")
+    var port: Int
+
+    @Option(name: .customLong("aet"), help: ArgumentHelp("Our AE title (calling).", valueName: "title"))
+    var callingAETitle = "APUS"
+
+    @Option(
+        name: .customLong("aec"),
+        help: ArgumentHelp(
+            "The peer's AE title (called). ANY-SCP, as in DCMTK; apus serve answers to APUS.", valueName: "title"))
+    var calledAETitle = "ANY-SCP"
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds to wait for the connection, for the association, and for each response.",
+            valueName: "seconds"))
+    var timeout: Double = 30
+
+    @Option(
+        name: .customLong("max-pdu"),
+        help: ArgumentHelp("The largest PDU we receive, in bytes (4096 to 16777216).", valueName: "bytes"))
+    var maximumPDULength = 131_072
+
+    @Flag(name: .shortAndLong, help: "Tell more on standard error: the negotiation, each operation.")
+    var verbose = false
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("PORT must be 1 to 65535, not \(port)") }
+        for (option, title) in [("--aet", callingAETitle), ("--aec", calledAETitle)] {
+            if let problem = Self.problem(withAETitle: title) { throw ValidationError("\(option) \(problem)") }
+        }
+        guard timeout > 0, timeout <= 86_400 else {
+            throw ValidationError("--timeout must be more than 0 and at most 86400 seconds")
+        }
+        guard AssociationPolicy.maximumPDULengthRange.contains(UInt32(clamping: maximumPDULength)),
+            maximumPDULength <= Int(UInt32.max)
+        else {
+            throw ValidationError("--max-pdu must be 4096 to 16777216 bytes, not \(maximumPDULength)")
+        }
+    }
+
+    /// An AE title (PS3.5 Table 6.2-1): 1 to 16 characters of the default repertoire, no
+    /// backslash, no control characters, not all spaces.
+    static func problem(withAETitle title: String) -> String? {
+        guard !title.isEmpty, title.utf8.count <= 16 else { return "\"\(title)\" is not 1 to 16 characters" }
+        guard title.utf8.allSatisfy({ (0x20...0x7E).contains($0) && $0 != 0x5C }) else {
+            return "\"\(title)\" has a character an AE title cannot have"
+        }
+        guard title.contains(where: { $0 != " " }) else { return "is all spaces" }
+        return nil
+    }
+
+    var clientOptions: DICOMClient.Options {
+        let limit = Duration.milliseconds(Int64((timeout * 1000).rounded(.up)))
+        return DICOMClient.Options(connectTimeout: limit, associationTimeout: limit, responseTimeout: limit)
+    }
+
+    var timeoutText: String { timeout == timeout.rounded() ? "\(Int(timeout)) s" : "\(timeout) s" }
+
+    /// `ANY-SCP@host:port`, for messages.
+    var name: String { "\(calledAETitle)@\(host):\(port)" }
+
+    func connect(_ contexts: [ProposedPresentationContext]) async throws -> ClientAssociation {
+        let association = try await DICOMClient.connect(
+            host: host, port: port, callingAETitle: callingAETitle, calledAETitle: calledAETitle,
+            presentationContexts: contexts, maximumPDULength: UInt32(clamping: maximumPDULength),
+            options: clientOptions)
+        if verbose { Self.describe(association.context, proposed: contexts.count) }
+        return association
+    }
+
+    private static func describe(_ context: AssociationContext, proposed: Int) {
+        let peer = [context.peerImplementationClassUID?.rawValue, context.peerImplementationVersionName]
+            .compactMap { $0 }.joined(separator: " ")
+        printError(
+            "association accepted by \(context.calledAETitle) (\(peer.isEmpty ? "no implementation given" : peer)); "
+                + "\(context.presentationContexts.count) of \(proposed) presentation contexts accepted; "
+                + "PDUs up to \(context.sendingPDULength) bytes")
+        for accepted in context.presentationContexts {
+            printError(
+                "  context \(accepted.id): \(DisplayName.uid(accepted.abstractSyntax)) in "
+                    + DisplayName.uid(accepted.transferSyntax))
+        }
+    }
+}
