@@ -46,6 +46,16 @@ struct Part10Tests {
         #expect(read.meta.uid(.implementationClassUID) == Implementation.classUID)
     }
 
+    @Test func deflatedDataSetsAreOfEvenLength() throws {
+        for padding in 0..<8 {
+            var dataSet = Self.sampleDataSet()
+            dataSet.set(.imageComments, string: String(repeating: "x", count: padding * 7))
+            let bytes = try dataSet.encoded(in: .deflatedExplicitVRLittleEndian)
+            #expect(bytes.readableBytes % 2 == 0)
+            #expect(try DataSet(decoding: bytes, transferSyntax: .deflatedExplicitVRLittleEndian) == dataSet)
+        }
+    }
+
     @Test func metaGroupLengthCountsTheMetaElements() throws {
         let bytes = try DICOMFile(dataSet: Self.sampleDataSet(), transferSyntax: .explicitVRLittleEndian).encoded()
         let read = try DICOMFile(reading: bytes)

@@ -37,7 +37,7 @@ extension DataSet {
         var output = ByteBuffer()
         try DataSetEncoder(transferSyntax: transferSyntax).encode(self, into: &output)
         guard transferSyntax.isDeflated else { return output }
-        guard let deflated = Deflate.deflate(output) else { throw .deflateFailed }
+        guard let deflated = DataSetEncoder.deflatedDataSet(output) else { throw .deflateFailed }
         return deflated
     }
 }

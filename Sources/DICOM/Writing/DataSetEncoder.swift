@@ -100,3 +100,15 @@ struct DataSetEncoder {
         output.writeInteger(length, endianness: endianness)
     }
 }
+
+extension DataSetEncoder {
+    /// A data set in the deflated transfer syntax, padded to even length with a trailing zero
+    /// byte as DICOM lengths are even (DCMTK does the same, and its SCP aborts an association
+    /// whose data set is of odd length). Inflating stops at the end of the deflate stream, so
+    /// the pad byte changes nothing for a reader.
+    static func deflatedDataSet(_ encoded: ByteBuffer) -> ByteBuffer? {
+        guard var deflated = Deflate.deflate(encoded) else { return nil }
+        if deflated.readableBytes % 2 == 1 { deflated.writeInteger(UInt8(0)) }
+        return deflated
+    }
+}

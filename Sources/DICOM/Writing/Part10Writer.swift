@@ -43,7 +43,7 @@ extension DICOMFile {
             var body = ByteBuffer()
             body.reserveCapacity(estimatedSize)
             try encoder.encode(dataSet, into: &body)
-            guard let deflated = Deflate.deflate(body) else { throw .deflateFailed }
+            guard let deflated = DataSetEncoder.deflatedDataSet(body) else { throw .deflateFailed }
             output.writeImmutableBuffer(deflated)
         } else {
             try encoder.encode(dataSet, into: &output)
