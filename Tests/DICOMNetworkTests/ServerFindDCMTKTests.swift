@@ -2,6 +2,7 @@ import DICOM
 import DICOMNetwork
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 
 @Suite("Server ← DCMTK findscu")
@@ -18,6 +19,53 @@ struct ServerFindDCMTKTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.output.components(separatedBy: "Find Response").count - 1 == 4, "\(result)")
             #expect(result.output.contains("Patient^2"), "\(result)")
+        }
+    }
+
+    /// findscu sends C-CANCEL after two responses: the query stops and the final status is Cancel.
+    @Test func findscuCancels() async throws {
+        let findscu = try Peers.dcmtk("findscu")
+        let query = EndlessQuery()
+        try await withServer(query: query) { port in
+            let result = try await PeerProcess.run(
+                [
+                    findscu, "-v", "-S", "--cancel", "2", "-aec", "APUS", "-k", "QueryRetrieveLevel=STUDY", "127.0.0.1",
+                    "\(port)",
+                ],
+                timeout: .seconds(20))
+            #expect(result.status == 0, "\(result)")
+            #expect(
+                result.output.contains("Received Final Find Response (Cancel: MatchingTerminatedDueToCancelRequest)"),
+                "\(result)")
+        }
+        #expect(query.wasCancelled)
+    }
+}
+
+/// A match every 20 ms, without end; remembers that the server cancelled it.
+final class EndlessQuery: QueryService {
+    private let state = Mutex((produced: 0, cancelled: false))
+
+    var wasCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func find(_ request: CFindRequest, identifier: DataSet, context: AssociationContext)
+        -> AsyncThrowingStream<DataSet, any Error>
+    {
+        AsyncThrowingStream { [self] in
+            do {
+                try await Task.sleep(for: .milliseconds(20))
+            } catch {
+                state.withLock { $0.cancelled = true }
+                throw error
+            }
+            let index = state.withLock { state in
+                state.produced += 1
+                return state.produced
+            }
+            var match = DataSet()
+            match.set(.queryRetrieveLevel, vr: .CS, string: "STUDY")
+            match.set(.patientName, vr: .PN, string: "Endless^\(index)")
+            return match
         }
     }
 }
