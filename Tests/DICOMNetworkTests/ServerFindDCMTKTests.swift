@@ -48,23 +48,18 @@ struct ServerFindDCMTKTests {
 
 /// A match every 20 ms, without end, for as long as it is asked for more.
 final class EndlessQuery: QueryService {
-    private let state = Mutex((produced: 0, cancelled: false))
+    private let state = Mutex(0)
 
-    var produced: Int { state.withLock { $0.produced } }
+    var produced: Int { state.withLock { $0 } }
 
     func find(_ request: CFindRequest, identifier: DataSet, context: AssociationContext)
         -> AsyncThrowingStream<DataSet, any Error>
     {
         AsyncThrowingStream { [self] in
-            do {
-                try await Task.sleep(for: .milliseconds(20))
-            } catch {
-                state.withLock { $0.cancelled = true }
-                throw error
-            }
-            let index = state.withLock { state in
-                state.produced += 1
-                return state.produced
+            try await Task.sleep(for: .milliseconds(20))
+            let index = state.withLock { produced in
+                produced += 1
+                return produced
             }
             var match = DataSet()
             match.set(.queryRetrieveLevel, vr: .CS, string: "STUDY")
