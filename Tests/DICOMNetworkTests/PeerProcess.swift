@@ -45,6 +45,7 @@ enum Peers {
     }
 
     private static let testFilesCache = Mutex<String?>(nil)
+    private static let pynetdicomChecked = Mutex(false)
 
     /// Checks that pynetdicom imports, so that a missing package fails with a clear message.
     static func requirePynetdicom() throws {
@@ -54,6 +55,7 @@ enum Peers {
         guard output.hasPrefix("ok") else {
             throw PeerMissing(description: "pynetdicom is not installed (pip install pynetdicom): \(output)")
         }
+        pynetdicomChecked.withLock { $0 = true }
     }
 
     private static func runSynchronously(_ command: [String]) throws -> String {
@@ -89,11 +91,13 @@ final class PeerProcess: Sendable {
         var description: String { "exit status \(status)\n\(output)" }
     }
 
-    init(_ command: [String], environment: [String: String] = [:]) throws {
+    /// `lifetime` bounds a peer that the test forgets (or a killed test run leaves behind):
+    /// it runs under coreutils' timeout.
+    init(_ command: [String], lifetime: Int = 300, environment: [String: String] = [:]) throws {
         self.command = command
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["-k", "5", "\(lifetime)"] + command
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
@@ -139,12 +143,18 @@ final class PeerProcess: Sendable {
         return Result(status: status, output: output)
     }
 
+    /// SIGTERM, then SIGKILL for a peer that ignores it (children inherit the signal mask of
+    /// the test process).
     func terminate() {
-        if process.isRunning { process.terminate() }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(1)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        terminate()
         try? FileManager.default.removeItem(atPath: outputPath)
     }
 

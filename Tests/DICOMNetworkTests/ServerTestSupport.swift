@@ -19,6 +19,8 @@ func withServer(
     try await withThrowingTaskGroup(of: Void.self) { group in
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         group.addTask {
+            // A server that fails to bind ends the stream, so the test fails instead of waiting.
+            defer { continuation.finish() }
             try await server.run { address in
                 continuation.yield(address.port ?? 0)
                 continuation.finish()
@@ -31,9 +33,12 @@ func withServer(
     }
 }
 
-/// Short timers, so that tests of silent peers take a moment.
-func testPolicy(aeTitle: String = "APUS") -> AssociationPolicy {
-    AssociationPolicy(aeTitle: aeTitle, artimTimeout: .milliseconds(500), idleTimeout: .seconds(20))
+/// The default ARTIM: a client's task may wait seconds for a thread while the CPU-bound tests
+/// of the suite run in parallel on a small machine, and must still get its A-ASSOCIATE-RQ out
+/// before ARTIM closes the connection. Tests of ARTIM itself shorten it, with raw peers whose
+/// bytes go out from the event loop.
+func testPolicy(aeTitle: String = "APUS", artim: Duration = .seconds(30)) -> AssociationPolicy {
+    AssociationPolicy(aeTitle: aeTitle, artimTimeout: artim, idleTimeout: .seconds(30))
 }
 
 /// One C-STORE as the storage service saw it.
@@ -130,8 +135,14 @@ func writeLargeInstance(into directory: String, pixelBytes: Int, instance: Strin
     dataSet.set(.rows, vr: .US, integers: [1024])
     dataSet.set(.columns, vr: .US, integers: [pixelBytes / 2048])
     dataSet.set(.bitsAllocated, vr: .US, integers: [16])
+    // A pattern that shows misplaced bytes, written without a per-byte closure (debug builds).
     var pixels = ByteBuffer()
-    pixels.writeBytes((0..<pixelBytes).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) })
+    var block = ByteBuffer()
+    for index in 0..<4096 { block.writeInteger(UInt8(truncatingIfNeeded: index &* 31 &+ index >> 8)) }
+    for index in 0..<(pixelBytes / 4096) {
+        pixels.writeImmutableBuffer(block)
+        pixels.setInteger(UInt32(index), at: pixels.writerIndex - 4)
+    }
     dataSet.set(.pixelData, vr: .OW, bytes: pixels)
     let file = DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRLittleEndian)
     let target = directory + "/large-\(instance).dcm"

@@ -14,11 +14,3 @@ enum AssociationChannel {
         try operations.addHandler(UpperLayerHandler(configuration: configuration, limit: limit))
     }
 }
-
-extension TimeAmount {
-    /// A Swift `Duration` as NIO's time amount, in whole nanoseconds.
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

@@ -43,8 +43,19 @@ extension ClientAssociation {
         return found
     }
 
+    /// Sends a message. A write the channel refuses means the association is over (the peer
+    /// aborted or closed): the error says how it ended, from the indications still unread.
     func send(_ message: DIMSEMessage, dataSet: ByteBuffer? = nil, contextID: UInt8) async throws {
-        try await sender.send(message, dataSet: dataSet, contextID: contextID)
+        do {
+            try await sender.send(message, dataSet: dataSet, contextID: contextID)
+        } catch let error as DIMSEError {
+            throw error
+        } catch {
+            try? await channel.close()
+            while true {
+                if case .ended(let end) = try await readEvent() { throw DICOMClientError.ended(end) }
+            }
+        }
     }
 
     /// The next response to message `id`, within the response timeout. Requests from the peer

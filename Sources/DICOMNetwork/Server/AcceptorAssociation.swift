@@ -24,10 +24,10 @@ struct AcceptorAssociation: Sendable {
                 do {
                     event = try await reader.read()
                 } catch let violation as ProtocolViolation {
-                    await abort(.serviceProvider(violation.abortReason), then: &reader)
+                    await abort(.serviceProvider(violation.abortReason))
                     return
                 } catch {
-                    await abort(.serviceUser, then: &reader)
+                    await abort(.serviceUser)
                     return
                 }
                 switch event {
@@ -35,11 +35,11 @@ struct AcceptorAssociation: Sendable {
                     do {
                         try await handle(message, contextID: contextID, reader: &reader, group: &group)
                     } catch let violation as ProtocolViolation {
-                        await abort(.serviceProvider(violation.abortReason), then: &reader)
+                        await abort(.serviceProvider(violation.abortReason))
                         return
                     } catch {
                         // The association ended under the operation, or a write failed.
-                        await abort(.serviceUser, then: &reader)
+                        await abort(.serviceUser)
                         return
                     }
                 case .releaseRequested:
@@ -58,18 +58,12 @@ struct AcceptorAssociation: Sendable {
         }
     }
 
-    /// Sends A-ABORT and waits for the connection to close (the peer closes, or ARTIM fires).
-    private func abort(_ abort: Abort, then reader: inout Reader) async {
+    /// Sends A-ABORT; the caller then returns and the connection closes. (Waiting for the peer
+    /// to close first, as Sta13 does, gains nothing: the PDU is written before the close, and a
+    /// peer that breaks the protocol should not hold the connection for the ARTIM time.)
+    private func abort(_ abort: Abort) async {
         operations.cancelAll()
-        do {
-            try await writePDU(.abort(abort))
-        } catch {
-            return
-        }
-        while true {
-            guard case .ended = try? await reader.read() else { continue }
-            return
-        }
+        try? await writePDU(.abort(abort))
     }
 
     private func handle(

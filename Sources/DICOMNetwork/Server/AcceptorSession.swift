@@ -12,7 +12,20 @@ struct AcceptorSession: Sendable {
     /// Never throws: whatever one peer does ends its own connection only.
     func run(_ channel: Channel) async {
         let peer = channel.channel.remoteAddress
+        let transport = channel.channel
         try? await channel.executeThenClose { inbound, outbound in
+            // The async writer refuses writes from a cancelled task; at shutdown the answer still
+            // owed and the A-ABORT go straight to the channel instead (after the writer's last
+            // write: both reach the event loop in order).
+            let write: @Sendable ([PDU]) async throws -> Void = { pdus in
+                do {
+                    try await outbound.write(contentsOf: pdus)
+                } catch is CancellationError {
+                    let writes = pdus.map { transport.write($0) }
+                    transport.flush()
+                    try await EventLoopFuture.andAllSucceed(writes, on: transport.eventLoop).get()
+                }
+            }
             var indications = inbound.makeAsyncIterator()
             // The handler indicates nothing else first; garbage, a silent peer (ARTIM) or an
             // early close end the stream without an A-ASSOCIATE-RQ.
@@ -28,12 +41,9 @@ struct AcceptorSession: Sendable {
                 while try await indications.next() != nil {}
             case .accept(let accept, let context):
                 try await outbound.write(.associateAccept(accept))
-                let sender = try MessageSender(maximumPDULength: context.sendingPDULength) { pdus in
-                    try await outbound.write(contentsOf: pdus)
-                }
+                let sender = try MessageSender(maximumPDULength: context.sendingPDULength, write: write)
                 let association = AcceptorAssociation(
-                    context: context, services: services, sender: sender,
-                    writePDU: { pdu in try await outbound.write(pdu) })
+                    context: context, services: services, sender: sender, writePDU: { pdu in try await write([pdu]) })
                 var reader = MessageReader(
                     indications: indications, acceptedContexts: Set(context.presentationContexts.map(\.id)))
                 await association.serve(&reader)

@@ -6,18 +6,39 @@
 Verification; every storage SOP class in every transfer syntax, each received data set written
 as it came (the raw P-DATA bytes) to OUTPUT_DIR/<SOP Instance UID>.dcmdata with its transfer
 syntax UID in <SOP Instance UID>.ts; Study Root C-FIND answering three matches.
-Runs until killed.
+Runs until terminated, its parent test process ends, or five minutes pass: a test run that
+is killed must not leave it behind.
 """
 import os
+import signal
 import sys
+import threading
+import time
 
 from pydicom.dataset import Dataset
 from pynetdicom import ALL_TRANSFER_SYNTAXES, AE, AllStoragePresentationContexts, evt
 from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind, Verification
 
 
+def exit_with_parent() -> None:
+    """The test process may block signals, and its children inherit the mask: unblock SIGTERM so
+    that the test can stop us, and stop on our own when the test process is gone."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+    started = time.monotonic()
+
+    def watch() -> None:
+        while os.getppid() == parent and time.monotonic() - started < 300:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main() -> int:
     port, title, output = sys.argv[1], sys.argv[2], sys.argv[3]
+    exit_with_parent()
 
     def on_store(event):
         uid = event.request.AffectedSOPInstanceUID
