@@ -19,7 +19,13 @@ struct ClientPeerTests {
         let peer = try PeerProcess(try command(port))
         defer { peer.terminate() }
         try await waitUntilListening(port: port, process: peer)
-        try await body(port)
+        do {
+            try await body(port)
+        } catch {
+            // What the peer said is usually why.
+            Issue.record("\(peer.command.joined(separator: " ")) said:\n\(peer.output)")
+            throw error
+        }
     }
 
     /// storescp in bit-preserving mode (+B) writes each data set exactly as it arrived.

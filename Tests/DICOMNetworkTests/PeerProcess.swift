@@ -78,12 +78,18 @@ struct PeerMissing: Error, CustomStringConvertible {
 
 /// A peer process: started, awaited with a timeout, its output kept in a file (a pipe could
 /// fill up and block a chatty peer).
+///
+/// Spawned with posix_spawn rather than Foundation's Process, which passes the test process's
+/// blocked signal mask on: its children could then not be terminated and outlived the tests.
+/// Here the child starts with no signal blocked, default handlers and no descriptor but its
+/// standard ones, under coreutils' timeout, so that even a peer whose test run was killed
+/// ends after `lifetime` seconds.
 final class PeerProcess: Sendable {
     let command: [String]
-    private let process: Process
+    private let pid: pid_t
     private let outputPath: String
-    private let exited: AsyncStream<Int32>
-    private let exitContinuation: AsyncStream<Int32>.Continuation
+    /// The exit status once reaped.
+    private let status = Mutex<Int32?>(nil)
 
     struct Result: CustomStringConvertible {
         var status: Int32
@@ -91,66 +97,96 @@ final class PeerProcess: Sendable {
         var description: String { "exit status \(status)\n\(output)" }
     }
 
-    /// `lifetime` bounds a peer that the test forgets (or a killed test run leaves behind):
-    /// it runs under coreutils' timeout.
-    init(_ command: [String], lifetime: Int = 300, environment: [String: String] = [:]) throws {
+    init(_ command: [String], lifetime: Int = 300) throws {
         self.command = command
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-k", "5", "\(lifetime)"] + command
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
         let outputPath = NSTemporaryDirectory() + "apus-peer-\(UUID().uuidString).log"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardOutput = output
-        process.standardError = output
-        (exited, exitContinuation) = AsyncStream.makeStream(of: Int32.self)
-        self.process = process
         self.outputPath = outputPath
-        let continuation = exitContinuation
-        process.terminationHandler = { process in
-            continuation.yield(process.terminationStatus)
-            continuation.finish()
+        let arguments = ["/usr/bin/timeout", "-k", "5", "\(lifetime)"] + command
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var files = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&files)
+        defer { posix_spawn_file_actions_destroy(&files) }
+        posix_spawn_file_actions_addopen(&files, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&files, 1, 2)
+        posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0)
+        // Nothing else of ours: an inherited socket (another test's listener) would keep its
+        // port taken, and accept connections nobody answers, for as long as the peer runs.
+        Self.closeInheritedDescriptors(&files)
+
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, arguments[0], &files, &attributes, &argv, environ)
+        guard result == 0 else {
+            throw PeerMissing(
+                description: "cannot start \(command.joined(separator: " ")): \(String(cString: strerror(result)))")
         }
-        try process.run()
+        self.pid = pid
     }
 
     var output: String {
         (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 
-    /// Waits for the process to end; kills it and fails after `timeout`.
-    func wait(timeout: Duration = .seconds(30)) async throws -> Result {
-        let status: Int32? = try await withThrowingTaskGroup(of: Int32?.self) { group in
-            group.addTask { [exited] in
-                for await status in exited { return status }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), which Swift's Glibc module
+    /// does not import; failing that, a close action for every descriptor open now.
+    private static func closeInheritedDescriptors(_ files: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&files, 3)
+            return
         }
-        guard let status else {
-            terminate()
-            throw PeerTimedOut(command: command, output: output)
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&files, descriptor)
         }
-        return Result(status: status, output: output)
     }
 
-    /// SIGTERM, then SIGKILL for a peer that ignores it (children inherit the signal mask of
-    /// the test process).
+    /// Reaps the process if it has ended; its exit status.
+    private func poll() -> Int32? {
+        status.withLock { status in
+            if let status { return status }
+            var raw: Int32 = 0
+            guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
+            // WIFEXITED / WEXITSTATUS, spelled out (the C macros are not imported).
+            let code = (raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+            status = code
+            return code
+        }
+    }
+
+    /// Waits for the process to end; kills it and fails after `timeout`.
+    func wait(timeout: Duration = .seconds(30)) async throws -> Result {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let code = poll() { return Result(status: code, output: output) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        terminate()
+        throw PeerTimedOut(command: command, output: output)
+    }
+
+    /// SIGTERM (timeout passes it on to the peer), SIGKILL if that does not end it in a second.
     func terminate() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(1)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        guard poll() == nil else { return }
+        kill(pid, SIGTERM)
+        for _ in 0..<100 {
+            if poll() != nil { return }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
+        _ = poll()
     }
 
     deinit {
@@ -171,13 +207,27 @@ struct PeerTimedOut: Error, CustomStringConvertible {
 }
 
 /// A free TCP port on the loopback interface, for peers that listen (storescp, pynetdicom).
+///
+/// Taken below the ephemeral range (32768 and up on Linux): a port that a bind to port 0 gave
+/// and we freed would go to the next bind to port 0 — the servers other tests start at the
+/// same moment — before the peer could take it. Each port is given once per test process,
+/// from a random start so that test processes running side by side rarely meet.
 func freePort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress?.port ?? 0
-    try await channel.close()
-    return port
+    while true {
+        let port = nextPort.withLock { next in
+            defer { next = next >= 32_000 ? 20_000 : next + 1 }
+            return next
+        }
+        guard
+            let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: port).get()
+        else { continue }
+        try await channel.close()
+        return port
+    }
 }
+
+private let nextPort = Mutex(Int.random(in: 20_000..<31_000))
 
 /// Waits until something accepts connections on `port` (a peer starting up).
 func waitUntilListening(port: Int, process: PeerProcess, timeout: Duration = .seconds(20)) async throws {
