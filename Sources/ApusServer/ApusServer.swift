@@ -56,7 +56,9 @@ public struct ApusServer: Sendable {
                 host: configuration.dicomHost, port: configuration.dicomPort, policy: policy),
             storage: ArchiveStorageService(
                 archive: archive, maximumInstanceSize: configuration.maximumInstanceSize, logger: logger),
-            query: ArchiveQueryService(archive: archive))
+            query: ArchiveQueryService(archive: archive),
+            retrieve: ArchiveRetrieveService(
+                archive: archive, maximumInstanceSize: configuration.maximumInstanceSize, peers: configuration.peers))
     }
 }
 

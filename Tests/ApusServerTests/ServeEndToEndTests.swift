@@ -100,9 +100,12 @@ struct ServeEndToEndTests {
 
 /// Runs the server in a child task for the length of a test body.
 enum Server {
-    static func withRunning(dataDirectory: String, _ body: (Int) async throws -> Void) async throws {
+    static func withRunning(
+        dataDirectory: String, peers: [String: ServerConfiguration.Peer] = [:], _ body: (Int) async throws -> Void
+    ) async throws {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = dataDirectory
+        configuration.peers = peers
         configuration.dicomHost = "127.0.0.1"
         configuration.dicomPort = 0
         let server = ApusServer(configuration: configuration, logger: Logger(label: "test"))

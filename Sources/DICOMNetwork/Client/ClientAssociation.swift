@@ -115,15 +115,19 @@ public actor ClientAssociation {
     }
 
     /// C-STORE (PS3.7 §9.1.1) of a data set already encoded in `transferSyntax`: its bytes are
-    /// sent as slices, never copied whole again.
+    /// sent as slices, never copied whole again. A C-MOVE's sub-operation names its originator
+    /// (the AE title that asked for the move, and its C-MOVE-RQ's message ID).
     public func store(
-        dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium
+        dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium,
+        moveOriginatorAETitle: String? = nil, moveOriginatorMessageID: UInt16? = nil
     ) async throws -> DIMSEStatus {
         try await exclusively {
             let context = try presentationContext(for: sopClass, transferSyntax: transferSyntax, exact: true)
             let id = messageID()
             let request = CStoreRequest(
-                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority)
+                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority,
+                moveOriginatorApplicationEntityTitle: moveOriginatorAETitle,
+                moveOriginatorMessageID: moveOriginatorMessageID)
             try await send(.cStoreRequest(request), dataSet: dataSet, contextID: context.id)
             guard case .cStoreResponse(let response) = try await response(to: id) else {
                 throw DICOMClientError.unexpectedMessage("not a C-STORE-RSP")

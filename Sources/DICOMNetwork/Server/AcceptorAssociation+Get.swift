@@ -1,0 +1,74 @@
+import DICOM
+import NIOCore
+
+extension AcceptorAssociation {
+    /// C-GET (PS3.4 C.4.3): runs beside the reading, which delivers the peer's C-STORE-RSPs
+    /// and a C-CANCEL-RQ. The instances go as C-STORE-RQs on this association, on the
+    /// contexts where the peer took the SCP role (PS3.7 D.3.3.4).
+    func startGet(
+        _ request: CGetRequest, identifier bytes: ByteBuffer, contextID: UInt8, group: inout DiscardingTaskGroup
+    ) {
+        let signal = operations.register(messageID: request.messageID)
+        group.addTask { [self] in
+            defer { operations.remove(messageID: request.messageID) }
+            let syntax = identifierSyntax(contextID: contextID)
+            func respond(
+                _ status: DIMSEStatus, _ counts: SubOperationCounts, _ result: ServiceResult? = nil,
+                identifier: ByteBuffer? = nil
+            ) async throws {
+                let response = CGetResponse(
+                    messageIDBeingRespondedTo: request.messageID, affectedSOPClassUID: request.affectedSOPClassUID,
+                    status: status, subOperations: counts, offendingElements: result?.offendingElements ?? [],
+                    errorComment: result?.wireErrorComment, hasDataSet: identifier != nil)
+                try await sender.send(.cGetResponse(response), dataSet: identifier, contextID: contextID)
+            }
+            let instances: [RetrievableInstance]
+            switch await retrievableInstances(
+                sopClass: request.affectedSOPClassUID, models: services.retrieve?.getInformationModels ?? [],
+                identifier: bytes, contextID: contextID)
+            {
+            case .failure(let refusal):
+                try? await respond(refusal.result.status, SubOperationCounts(), refusal.result)
+                return
+            case .success(let found):
+                instances = found
+            }
+            let storageContexts = context.presentationContexts.filter(\.requestorIsSCP)
+            do {
+                let progress = try await runSubOperations(
+                    instances, cancel: signal,
+                    pending: { counts in try await respond(.pending, counts) },
+                    perform: { instance in try await storeHere(instance, among: storageContexts) })
+                try await respond(
+                    progress.finalStatus, progress.finalCounts,
+                    identifier: try? progress.failureIdentifier(in: syntax))
+            } catch {
+                // The association is gone: nobody to answer.
+            }
+        }
+    }
+
+    /// One C-STORE sub-operation on this association: the peer's status, or a failure when
+    /// no context fits or the instance can't be loaded.
+    private func storeHere(
+        _ instance: RetrievableInstance, among contexts: [NegotiatedPresentationContext]
+    ) async throws -> DIMSEStatus {
+        guard let target = SubOperationEncoding.context(for: instance, among: contexts) else {
+            return .sopClassNotSupported
+        }
+        let bytes = try SubOperationEncoding.encode(
+            try await instance.loadDataSet(), from: instance.transferSyntax, to: target.transferSyntax)
+        let id = subOperationResponses.expectNext()
+        let request = CStoreRequest(
+            messageID: id, affectedSOPClassUID: instance.sopClassUID, affectedSOPInstanceUID: instance.sopInstanceUID)
+        do {
+            try await sender.send(.cStoreRequest(request), dataSet: bytes, contextID: target.id)
+        } catch {
+            throw SubOperationAborted(reason: "\(error)")
+        }
+        guard let response = await subOperationResponses.response(to: id) else {
+            throw SubOperationAborted(reason: "association ended before the C-STORE-RSP")
+        }
+        return response.status
+    }
+}

@@ -1,0 +1,100 @@
+import DICOM
+import NIOCore
+
+extension AcceptorAssociation {
+    /// C-MOVE (PS3.4 C.4.2): runs beside the reading, so that a C-CANCEL-RQ can stop it. The
+    /// instances go as C-STORE-RQs on a new association to the Move Destination, which the
+    /// retrieve service resolves (unknown: 0xA801).
+    func startMove(
+        _ request: CMoveRequest, identifier bytes: ByteBuffer, contextID: UInt8, group: inout DiscardingTaskGroup
+    ) {
+        let signal = operations.register(messageID: request.messageID)
+        group.addTask { [self] in
+            defer { operations.remove(messageID: request.messageID) }
+            func respond(
+                _ status: DIMSEStatus, _ counts: SubOperationCounts, _ result: ServiceResult? = nil,
+                identifier: ByteBuffer? = nil
+            ) async throws {
+                let response = CMoveResponse(
+                    messageIDBeingRespondedTo: request.messageID, affectedSOPClassUID: request.affectedSOPClassUID,
+                    status: status, subOperations: counts, offendingElements: result?.offendingElements ?? [],
+                    errorComment: result?.wireErrorComment, hasDataSet: identifier != nil)
+                try await sender.send(.cMoveResponse(response), dataSet: identifier, contextID: contextID)
+            }
+            do {
+                let progress = try await move(request, identifier: bytes, contextID: contextID, cancel: signal) {
+                    counts in try await respond(.pending, counts)
+                }
+                try await respond(
+                    progress.finalStatus, progress.finalCounts,
+                    identifier: try? progress.failureIdentifier(in: identifierSyntax(contextID: contextID)))
+            } catch let refusal as RetrieveRefusal {
+                try? await respond(refusal.result.status, SubOperationCounts(), refusal.result)
+            } catch {
+                // Our own association is gone: nobody to answer.
+            }
+        }
+    }
+
+    /// The sub-operations' tally; throws `RetrieveRefusal` for a move refused as a whole.
+    private func move(
+        _ request: CMoveRequest, identifier bytes: ByteBuffer, contextID: UInt8, cancel: CancelSignal,
+        pending: (SubOperationCounts) async throws -> Void
+    ) async throws -> SubOperationProgress {
+        let instances = try await retrievableInstances(
+            sopClass: request.affectedSOPClassUID, models: services.retrieve?.moveInformationModels ?? [],
+            identifier: bytes, contextID: contextID
+        ).get()
+        guard let destination = await services.retrieve?.moveDestination(aeTitle: request.moveDestination) else {
+            throw RetrieveRefusal(
+                ServiceResult(
+                    status: .moveDestinationUnknown, errorComment: "unknown destination \(request.moveDestination)"))
+        }
+        guard !instances.isEmpty else { return SubOperationProgress(total: 0) }
+        let association: ClientAssociation
+        do {
+            association = try await DICOMClient.connect(
+                host: destination.host, port: destination.port, callingAETitle: context.calledAETitle,
+                calledAETitle: request.moveDestination,
+                presentationContexts: SubOperationEncoding.proposals(for: instances))
+        } catch {
+            throw RetrieveRefusal(
+                ServiceResult(
+                    status: .outOfResourcesUnableToPerformSubOperations,
+                    errorComment: "\(request.moveDestination): \(error)"))
+        }
+        let originator = context.callingAETitle
+        do {
+            let progress = try await runSubOperations(instances, cancel: cancel, pending: pending) { instance in
+                guard
+                    let target = SubOperationEncoding.context(
+                        for: instance, among: association.context.presentationContexts)
+                else { return .sopClassNotSupported }
+                let bytes = try SubOperationEncoding.encode(
+                    try await instance.loadDataSet(), from: instance.transferSyntax, to: target.transferSyntax)
+                do {
+                    return try await association.store(
+                        dataSet: bytes, sopClass: instance.sopClassUID, sopInstance: instance.sopInstanceUID,
+                        transferSyntax: target.transferSyntax, moveOriginatorAETitle: originator,
+                        moveOriginatorMessageID: request.messageID)
+                } catch let error as DICOMClientError {
+                    if case .ended = error { throw SubOperationAborted(reason: "\(error)") }
+                    if case .timedOut = error { throw SubOperationAborted(reason: "\(error)") }
+                    throw error
+                }
+            }
+            try? await association.release()
+            return progress
+        } catch let aborted as SubOperationAborted {
+            // The destination went away mid-move: what is left fails.
+            await association.abort()
+            throw RetrieveRefusal(
+                ServiceResult(
+                    status: .outOfResourcesUnableToPerformSubOperations,
+                    errorComment: "\(request.moveDestination): \(aborted.reason)"))
+        } catch {
+            await association.abort()
+            throw error
+        }
+    }
+}
