@@ -117,6 +117,29 @@ struct RetrieveEndToEndTests {
         }
     }
 
+    @Test func peersComeFromFileThenEnvironment() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/apus.json"
+        try #"{"peers": {"STORESCP": {"host": "127.0.0.1", "port": 11112}, "PACS": {"host": "pacs", "port": 104}}}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let fromFile = try ServerConfiguration.load(file: file, environment: [:])
+        #expect(
+            fromFile.peers == [
+                "STORESCP": .init(host: "127.0.0.1", port: 11112), "PACS": .init(host: "pacs", port: 104),
+            ])
+        let fromEnvironment = try ServerConfiguration.load(
+            file: file, environment: ["APUS_PEERS": "WS1@10.0.0.5:11112, WS2@ws2.example:4242"])
+        #expect(
+            fromEnvironment.peers == [
+                "WS1": .init(host: "10.0.0.5", port: 11112), "WS2": .init(host: "ws2.example", port: 4242),
+            ])
+        for bad in ["WS1@host", "host:104", "@host:104", "WS1@host:0", "MUCH_TOO_LONG_AE_TITLE@h:1"] {
+            #expect(throws: ConfigurationError.self, "\(bad)") {
+                try ServerConfiguration.load(file: nil, environment: ["APUS_PEERS": bad])
+            }
+        }
+    }
+
     // MARK: Helpers
 
     static func storeWithStorescu(_ files: [String], port: Int) async throws {
