@@ -117,6 +117,22 @@ struct RetrieveEndToEndTests {
         }
     }
 
+    /// pynetdicom cancels while answering the first C-STORE: the rest is not sent, and the
+    /// final response says so (FE00, with the remaining count).
+    @Test func cancelStopsAGetBetweenInstances() async throws {
+        let directory = try TemporaryDirectory()
+        let files = try Self.corpus.map(Pydicom.corpusFile)
+        try await Server.withRunning(dataDirectory: directory.path) { port in
+            try await Self.storeWithStorescu(files, port: port)
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Peers/pynetdicom_get_cancel.py").path
+            let get = try await Tools.runDetached("/usr/bin/env", ["python3", script, String(port)])
+            #expect(get.status == 0, "\(get.output)")
+            let final = get.output.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(final == "FE00 1 \(files.count - 1) 0", "\(get.output)")
+        }
+    }
+
     @Test func peersComeFromFileThenEnvironment() throws {
         let directory = try TemporaryDirectory()
         let file = directory.path + "/apus.json"
