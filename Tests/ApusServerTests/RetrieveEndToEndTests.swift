@@ -45,7 +45,11 @@ struct RetrieveEndToEndTests {
         defer { storescp.terminate() }
         try await Server.withRunning(
             dataDirectory: directory.path + "/data",
-            peers: ["STORESCP": ServerConfiguration.Peer(host: "127.0.0.1", port: storescpPort)]
+            peers: [
+                "STORESCP": ServerConfiguration.Peer(host: "127.0.0.1", port: storescpPort),
+                // Nobody listens there: every sub-operation fails.
+                "DOWN": ServerConfiguration.Peer(host: "127.0.0.1", port: try FreePort.find()),
+            ]
         ) { port in
             try await Self.storeWithStorescu(files, port: port)
             let move = try await Tools.runDetached(
@@ -59,6 +63,10 @@ struct RetrieveEndToEndTests {
             let association = try await Self.connect(port: port, models: [.studyRootQueryRetrieveInformationModelMove])
             let unknown = try await association.move(Self.studyLevel(), destination: "NOWHERE")
             #expect(unknown.status == .moveDestinationUnknown)
+            let down = try await association.move(Self.studyLevel(), destination: "DOWN")
+            #expect(down.status == .outOfResourcesUnableToPerformSubOperations)
+            #expect(down.subOperations.failed == UInt16(files.count))
+            #expect(down.failedSOPInstanceUIDs.count == files.count)
             let moved = try await association.move(Self.studyLevel(), destination: "STORESCP")
             try await association.release()
             #expect(moved.status == .success)

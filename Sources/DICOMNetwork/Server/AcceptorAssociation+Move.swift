@@ -58,13 +58,15 @@ extension AcceptorAssociation {
                 calledAETitle: request.moveDestination,
                 presentationContexts: SubOperationEncoding.proposals(for: instances))
         } catch {
-            throw RetrieveRefusal(
-                ServiceResult(
-                    status: .outOfResourcesUnableToPerformSubOperations,
-                    errorComment: "\(request.moveDestination): \(error)"))
+            // Unreachable, or it rejected us: every sub-operation fails (A702 with the list).
+            var progress = SubOperationProgress(total: instances.count)
+            for instance in instances { progress.record(.outOfResources, sopInstanceUID: instance.sopInstanceUID) }
+            return progress
         }
         let originator = context.callingAETitle
         do {
+            // A sub-operation that throws counts as failed; once the destination has gone
+            // away, each of the rest fails at once (the association says it is over).
             let progress = try await runSubOperations(instances, cancel: cancel, pending: pending) { instance in
                 guard
                     let target = SubOperationEncoding.context(
@@ -72,27 +74,15 @@ extension AcceptorAssociation {
                 else { return .sopClassNotSupported }
                 let bytes = try SubOperationEncoding.encode(
                     try await instance.loadDataSet(), from: instance.transferSyntax, to: target.transferSyntax)
-                do {
-                    return try await association.store(
-                        dataSet: bytes, sopClass: instance.sopClassUID, sopInstance: instance.sopInstanceUID,
-                        transferSyntax: target.transferSyntax, moveOriginatorAETitle: originator,
-                        moveOriginatorMessageID: request.messageID)
-                } catch let error as DICOMClientError {
-                    if case .ended = error { throw SubOperationAborted(reason: "\(error)") }
-                    if case .timedOut = error { throw SubOperationAborted(reason: "\(error)") }
-                    throw error
-                }
+                return try await association.store(
+                    dataSet: bytes, sopClass: instance.sopClassUID, sopInstance: instance.sopInstanceUID,
+                    transferSyntax: target.transferSyntax, moveOriginatorAETitle: originator,
+                    moveOriginatorMessageID: request.messageID)
             }
             try? await association.release()
             return progress
-        } catch let aborted as SubOperationAborted {
-            // The destination went away mid-move: what is left fails.
-            await association.abort()
-            throw RetrieveRefusal(
-                ServiceResult(
-                    status: .outOfResourcesUnableToPerformSubOperations,
-                    errorComment: "\(request.moveDestination): \(aborted.reason)"))
         } catch {
+            // Our own requestor is gone.
             await association.abort()
             throw error
         }
