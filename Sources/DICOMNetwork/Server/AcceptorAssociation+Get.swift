@@ -11,7 +11,6 @@ extension AcceptorAssociation {
         let signal = operations.register(messageID: request.messageID)
         group.addTask { [self] in
             defer { operations.remove(messageID: request.messageID) }
-            let syntax = identifierSyntax(contextID: contextID)
             func respond(
                 _ status: DIMSEStatus, _ counts: SubOperationCounts, _ result: ServiceResult? = nil,
                 identifier: ByteBuffer? = nil
@@ -22,26 +21,20 @@ extension AcceptorAssociation {
                     errorComment: result?.wireErrorComment, hasDataSet: identifier != nil)
                 try await sender.send(.cGetResponse(response), dataSet: identifier, contextID: contextID)
             }
-            let instances: [RetrievableInstance]
-            switch await retrievableInstances(
-                sopClass: request.affectedSOPClassUID, models: services.retrieve?.getInformationModels ?? [],
-                identifier: bytes, contextID: contextID)
-            {
-            case .failure(let refusal):
-                try? await respond(refusal.result.status, SubOperationCounts(), refusal.result)
-                return
-            case .success(let found):
-                instances = found
-            }
-            let storageContexts = context.presentationContexts.filter(\.requestorIsSCP)
             do {
+                let instances = try await retrievableInstances(
+                    sopClass: request.affectedSOPClassUID, models: services.retrieve?.getInformationModels ?? [],
+                    identifier: bytes, contextID: contextID)
+                let storageContexts = context.presentationContexts.filter(\.requestorIsSCP)
                 let progress = try await runSubOperations(
                     instances, cancel: signal,
                     pending: { counts in try await respond(.pending, counts) },
                     perform: { instance in try await storeHere(instance, among: storageContexts) })
                 try await respond(
                     progress.finalStatus, progress.finalCounts,
-                    identifier: try? progress.failureIdentifier(in: syntax))
+                    identifier: try? progress.failureIdentifier(in: identifierSyntax(contextID: contextID)))
+            } catch let refusal as RetrieveRefusal {
+                try? await respond(refusal.result.status, SubOperationCounts(), refusal.result)
             } catch {
                 // The association is gone: nobody to answer.
             }

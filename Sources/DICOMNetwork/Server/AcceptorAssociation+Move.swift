@@ -43,8 +43,7 @@ extension AcceptorAssociation {
     ) async throws -> SubOperationProgress {
         let instances = try await retrievableInstances(
             sopClass: request.affectedSOPClassUID, models: services.retrieve?.moveInformationModels ?? [],
-            identifier: bytes, contextID: contextID
-        ).get()
+            identifier: bytes, contextID: contextID)
         guard let destination = await services.retrieve?.moveDestination(aeTitle: request.moveDestination) else {
             throw RetrieveRefusal(
                 ServiceResult(

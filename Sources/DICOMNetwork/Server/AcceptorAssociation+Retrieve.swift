@@ -5,31 +5,28 @@ import NIOCore
 /// then one C-STORE sub-operation after the other, a pending response after each, until the
 /// end or a C-CANCEL.
 extension AcceptorAssociation {
-    /// The instances the request's identifier selects, or the final result that refuses it.
+    /// The instances the request's identifier selects; throws the final result that refuses it.
     func retrievableInstances(
         sopClass: UID, models: Set<UID>, identifier bytes: ByteBuffer, contextID: UInt8
-    ) async -> Result<[RetrievableInstance], RetrieveRefusal> {
+    ) async throws(RetrieveRefusal) -> [RetrievableInstance] {
         guard let retrieve = services.retrieve, models.contains(sopClass),
             let presentationContext = context.presentationContext(id: contextID),
             presentationContext.abstractSyntax == sopClass
-        else { return .failure(RetrieveRefusal(ServiceResult(status: .sopClassNotSupported))) }
+        else { throw RetrieveRefusal(ServiceResult(status: .sopClassNotSupported)) }
         let identifier: DataSet
         do {
             identifier = try DataSet(
                 decoding: bytes, transferSyntax: TransferSyntax(uid: presentationContext.transferSyntax))
         } catch {
-            return .failure(
-                RetrieveRefusal(ServiceResult(status: .cannotUnderstand, errorComment: "identifier: \(error)")))
+            throw RetrieveRefusal(ServiceResult(status: .cannotUnderstand, errorComment: "identifier: \(error)"))
         }
         do {
-            return .success(
-                try await retrieve.instances(matching: identifier, informationModel: sopClass, context: context))
+            return try await retrieve.instances(matching: identifier, informationModel: sopClass, context: context)
         } catch let failure as QueryFailure {
-            return .failure(RetrieveRefusal(failure.result))
+            throw RetrieveRefusal(failure.result)
         } catch {
-            return .failure(
-                RetrieveRefusal(
-                    ServiceResult(status: .outOfResourcesUnableToCalculateMatches, errorComment: "\(error)")))
+            throw RetrieveRefusal(
+                ServiceResult(status: .outOfResourcesUnableToCalculateMatches, errorComment: "\(error)"))
         }
     }
 
