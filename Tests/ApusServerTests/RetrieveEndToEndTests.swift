@@ -59,6 +59,13 @@ struct RetrieveEndToEndTests {
                     "127.0.0.1", String(port),
                 ])
             #expect(move.status == 0, "movescu: \(move.output)")
+            let refused = try await Tools.runDetached(
+                "/usr/bin/movescu",
+                [
+                    "-v", "-S", "-aec", "APUS", "-aem", "NOWHERE", "-k", "QueryRetrieveLevel=STUDY", "-k",
+                    "StudyInstanceUID", "127.0.0.1", String(port),
+                ])
+            #expect(refused.output.contains("Refused: MoveDestinationUnknown"), "movescu: \(refused.output)")
 
             let association = try await Self.connect(port: port, models: [.studyRootQueryRetrieveInformationModelMove])
             let unknown = try await association.move(Self.studyLevel(), destination: "NOWHERE")
