@@ -2,12 +2,11 @@ import Archive
 import DICOM
 import DICOMNetwork
 
-/// C-GET and C-MOVE over the archive: the index selects the instances, the blob store gives
+/// C-GET and C-MOVE over the archive: the index selects the instances, the blob store streams
 /// each one's bytes when its sub-operation comes, and the configured peers are the move
 /// destinations.
 struct ArchiveRetrieveService: RetrieveService {
     let archive: Archive
-    let maximumInstanceSize: Int
     let peers: [String: ServerConfiguration.Peer]
 
     func instances(matching identifier: DataSet, informationModel: UID, context: AssociationContext) async throws
@@ -29,13 +28,12 @@ struct ArchiveRetrieveService: RetrieveService {
         var instances: [RetrievableInstance] = []
         for try await stored in archive.instances(matching: query) {
             let archive = self.archive
-            let limit = maximumInstanceSize
             instances.append(
                 RetrievableInstance(
                     sopClassUID: UID(unchecked: stored.sopClassUID),
                     sopInstanceUID: UID(unchecked: stored.sopInstanceUID),
                     transferSyntax: UID(unchecked: stored.transferSyntaxUID),
-                    loadDataSet: { try await archive.dataSet(of: stored, maximumSize: limit) }))
+                    openDataSet: { try await archive.dataSetStream(of: stored) }))
         }
         return instances
     }

@@ -136,6 +136,34 @@ public actor ClientAssociation {
         }
     }
 
+    /// C-STORE of a data set read as it is sent (from a blob store, say): each chunk goes out
+    /// before the next is asked for. If the chunks stop with an error once the request is
+    /// under way, the association is aborted (the peer holds half a message) and the error
+    /// thrown; if the first one fails, nothing is sent.
+    public func store<Chunks: AsyncSequence<ByteBuffer, any Error> & Sendable>(
+        dataSetChunks: Chunks, sopClass: UID, sopInstance: UID, transferSyntax: UID,
+        priority: DIMSEPriority = .medium, moveOriginatorAETitle: String? = nil, moveOriginatorMessageID: UInt16? = nil
+    ) async throws -> DIMSEStatus {
+        try await exclusively {
+            let context = try presentationContext(for: sopClass, transferSyntax: transferSyntax, exact: true)
+            let id = messageID()
+            let request = CStoreRequest(
+                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority,
+                moveOriginatorApplicationEntityTitle: moveOriginatorAETitle,
+                moveOriginatorMessageID: moveOriginatorMessageID)
+            do {
+                try await sender.send(.cStoreRequest(request), dataSetChunks: dataSetChunks, contextID: context.id)
+            } catch DataSetReadFailure.afterCommand(let reason) {
+                await abort()
+                throw DICOMClientError.ended(.interrupted("data set unreadable: \(reason)"))
+            }
+            guard case .cStoreResponse(let response) = try await response(to: id) else {
+                throw DICOMClientError.unexpectedMessage("not a C-STORE-RSP")
+            }
+            return response.status
+        }
+    }
+
     /// C-STORE of a Part 10 file: in its own transfer syntax when a context accepted it, else
     /// (for native pixel data) in an uncompressed one that was. The data set is encoded once.
     public func store(_ file: DICOMFile, priority: DIMSEPriority = .medium) async throws -> DIMSEStatus {

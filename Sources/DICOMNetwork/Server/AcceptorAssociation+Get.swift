@@ -49,13 +49,19 @@ extension AcceptorAssociation {
         guard let target = SubOperationEncoding.context(for: instance, among: contexts) else {
             return .sopClassNotSupported
         }
-        let bytes = try SubOperationEncoding.encode(
-            try await instance.loadDataSet(), from: instance.transferSyntax, to: target.transferSyntax)
+        let chunks = try await SubOperationEncoding.chunks(of: instance, in: target.transferSyntax)
         let id = subOperationResponses.expectNext()
         let request = CStoreRequest(
             messageID: id, affectedSOPClassUID: instance.sopClassUID, affectedSOPInstanceUID: instance.sopInstanceUID)
         do {
-            try await sender.send(.cStoreRequest(request), dataSet: bytes, contextID: target.id)
+            try await sender.send(.cStoreRequest(request), dataSetChunks: chunks, contextID: target.id)
+        } catch DataSetReadFailure.beforeCommand(let reason) {
+            // Nothing went out: this sub-operation fails, the next may go.
+            throw DataSetReadFailure.beforeCommand(reason)
+        } catch DataSetReadFailure.afterCommand(let reason) {
+            // The peer holds half a C-STORE-RQ: nothing but an abort ends it.
+            try? await writePDU(.abort(.serviceUser))
+            throw SubOperationAborted(reason: reason)
         } catch {
             throw SubOperationAborted(reason: "\(error)")
         }

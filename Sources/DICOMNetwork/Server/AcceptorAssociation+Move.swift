@@ -71,10 +71,9 @@ extension AcceptorAssociation {
                     let target = SubOperationEncoding.context(
                         for: instance, among: association.context.presentationContexts)
                 else { return .sopClassNotSupported }
-                let bytes = try SubOperationEncoding.encode(
-                    try await instance.loadDataSet(), from: instance.transferSyntax, to: target.transferSyntax)
                 return try await association.store(
-                    dataSet: bytes, sopClass: instance.sopClassUID, sopInstance: instance.sopInstanceUID,
+                    dataSetChunks: try await SubOperationEncoding.chunks(of: instance, in: target.transferSyntax),
+                    sopClass: instance.sopClassUID, sopInstance: instance.sopInstanceUID,
                     transferSyntax: target.transferSyntax, moveOriginatorAETitle: originator,
                     moveOriginatorMessageID: request.messageID)
             }

@@ -39,18 +39,19 @@ public struct RetrievableInstance: Sendable {
     public var sopInstanceUID: UID
     /// The transfer syntax the data set is encoded in.
     public var transferSyntax: UID
-    /// The data set's bytes (no preamble nor file meta information), loaded when its
-    /// sub-operation starts, so that only one instance is in memory at a time.
-    public var loadDataSet: @Sendable () async throws -> ByteBuffer
+    /// Opens the data set (no preamble nor file meta information) when its sub-operation
+    /// starts: its bytes in chunks, each sent before the next is read, so that an instance is
+    /// never whole in memory (unless it must be re-encoded for the peer).
+    public var openDataSet: @Sendable () async throws -> AsyncThrowingStream<ByteBuffer, any Error>
 
     public init(
         sopClassUID: UID, sopInstanceUID: UID, transferSyntax: UID,
-        loadDataSet: @escaping @Sendable () async throws -> ByteBuffer
+        openDataSet: @escaping @Sendable () async throws -> AsyncThrowingStream<ByteBuffer, any Error>
     ) {
         self.sopClassUID = sopClassUID
         self.sopInstanceUID = sopInstanceUID
         self.transferSyntax = transferSyntax
-        self.loadDataSet = loadDataSet
+        self.openDataSet = openDataSet
     }
 }
 

@@ -14,10 +14,21 @@ enum SubOperationEncoding {
         return matching.first { TransferSyntax(uid: $0.transferSyntax).isUncompressed }
     }
 
-    static func encode(_ dataSet: ByteBuffer, from source: UID, to target: UID) throws -> ByteBuffer {
-        guard source != target else { return dataSet }
-        return try DataSet(decoding: dataSet, transferSyntax: TransferSyntax(uid: source))
+    /// The instance's data set for a context in `target`: its own chunks, or the whole data
+    /// set decoded and re-encoded in one chunk.
+    static func chunks(of instance: RetrievableInstance, in target: UID) async throws
+        -> AsyncThrowingStream<ByteBuffer, any Error>
+    {
+        let chunks = try await instance.openDataSet()
+        guard instance.transferSyntax != target else { return chunks }
+        var whole = ByteBuffer()
+        for try await chunk in chunks { whole.writeImmutableBuffer(chunk) }
+        let encoded = try DataSet(decoding: whole, transferSyntax: TransferSyntax(uid: instance.transferSyntax))
             .encoded(in: TransferSyntax(uid: target))
+        return AsyncThrowingStream { continuation in
+            continuation.yield(encoded)
+            continuation.finish()
+        }
     }
 
     /// What a C-MOVE proposes to its destination: one context per SOP class and transfer
