@@ -255,15 +255,6 @@ enum FreePort {
 }
 
 extension Tools {
-    /// `run` on a thread of its own: waiting for a tool must not hold one of the few threads
-    /// the server under test runs on.
-    static func runDetached(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String)
-    {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try run(executable, arguments) }) }
-        }
-    }
-
     /// Starts a peer in the background; the caller terminates it.
     static func start(_ executable: String, _ arguments: [String]) throws -> Process {
         guard FileManager.default.isExecutableFile(atPath: executable) else { throw ToolMissing(path: executable) }
