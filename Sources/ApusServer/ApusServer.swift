@@ -57,7 +57,7 @@ public struct ApusServer: Sendable {
             storage: ArchiveStorageService(
                 archive: archive, maximumInstanceSize: configuration.maximumInstanceSize, logger: logger),
             query: ArchiveQueryService(archive: archive),
-            retrieve: ArchiveRetrieveService(archive: archive, peers: configuration.peers))
+            retrieve: ArchiveRetrieveService(archive: archive, peers: configuration.peers, logger: logger))
     }
 }
 

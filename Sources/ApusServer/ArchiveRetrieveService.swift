@@ -1,6 +1,7 @@
 import Archive
 import DICOM
 import DICOMNetwork
+import Logging
 
 /// C-GET and C-MOVE over the archive: the index selects the instances, the blob store streams
 /// each one's bytes when its sub-operation comes, and the configured peers are the move
@@ -8,6 +9,7 @@ import DICOMNetwork
 struct ArchiveRetrieveService: RetrieveService {
     let archive: Archive
     let peers: [String: ServerConfiguration.Peer]
+    let logger: Logger
 
     func instances(matching identifier: DataSet, informationModel: UID, context: AssociationContext) async throws
         -> [RetrievableInstance]
@@ -28,17 +30,33 @@ struct ArchiveRetrieveService: RetrieveService {
         var instances: [RetrievableInstance] = []
         for try await stored in archive.instances(matching: query) {
             let archive = self.archive
+            let logger = self.logger
             instances.append(
                 RetrievableInstance(
                     sopClassUID: UID(unchecked: stored.sopClassUID),
                     sopInstanceUID: UID(unchecked: stored.sopInstanceUID),
                     transferSyntax: UID(unchecked: stored.transferSyntaxUID),
-                    openDataSet: { try await archive.dataSetStream(of: stored) }))
+                    openDataSet: {
+                        // The peer only learns that this sub-operation failed; the log says why.
+                        do {
+                            return try await archive.dataSetStream(of: stored)
+                        } catch {
+                            logger.error(
+                                "retrieve: stored instance unreadable",
+                                metadata: ["sopInstanceUID": "\(stored.sopInstanceUID)", "error": "\(error)"])
+                            throw error
+                        }
+                    }))
         }
         return instances
     }
 
     func moveDestination(aeTitle: String) async -> MoveDestination? {
-        peers[aeTitle].map { MoveDestination(host: $0.host, port: $0.port) }
+        guard let peer = peers[aeTitle] else {
+            logger.warning(
+                "C-MOVE to an AE title not among the configured peers", metadata: ["destination": "\(aeTitle)"])
+            return nil
+        }
+        return MoveDestination(host: peer.host, port: peer.port)
     }
 }
