@@ -181,6 +181,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The Python peers the end-to-end tests run (pynetdicom).
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
     ]

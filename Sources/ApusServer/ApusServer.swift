@@ -66,7 +66,8 @@ public struct ApusServer: Sendable {
                 host: configuration.dicomHost, port: configuration.dicomPort, policy: policy),
             storage: ArchiveStorageService(
                 archive: archive, maximumInstanceSize: configuration.maximumInstanceSize, logger: logger),
-            query: ArchiveQueryService(archive: archive))
+            query: ArchiveQueryService(archive: archive),
+            retrieve: ArchiveRetrieveService(archive: archive, peers: configuration.peers, logger: logger))
     }
 }
 

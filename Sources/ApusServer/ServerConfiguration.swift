@@ -21,6 +21,19 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// C-STORE data sets are held in memory while they are parsed and indexed: this bounds one.
     public var maximumInstanceSize = 1 << 30
     public var logLevel = "info"
+    /// The Storage SCPs a C-MOVE may send to, by AE title (the Move Destination).
+    public var peers: [String: Peer] = [:]
+
+    /// A DICOM peer we connect to.
+    public struct Peer: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
 
     public init() {}
 
@@ -48,7 +61,8 @@ public struct ServerConfiguration: Sendable, Equatable {
                 throw ConfigurationError(setting: file, problem: "the configuration must be a JSON object")
             }
             for (key, value) in settings {
-                try configuration.apply(key: key, value: "\(value)", source: "\(file): \(key)")
+                let text = key == "peers" ? try peersText(value, source: "\(file): \(key)") : "\(value)"
+                try configuration.apply(key: key, value: text, source: "\(file): \(key)")
             }
         }
         for (name, key) in environmentNames {
@@ -67,7 +81,44 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_ACCEPT_ANY_CALLED_AE_TITLE", "acceptsAnyCalledAETitle"),
         ("APUS_MAX_ASSOCIATIONS", "maximumAssociations"), ("APUS_MAX_PDU_LENGTH", "maximumPDULength"),
         ("APUS_MAX_INSTANCE_SIZE", "maximumInstanceSize"), ("APUS_LOG_LEVEL", "logLevel"),
+        ("APUS_PEERS", "peers"),
     ]
+
+    /// The file's `{"AET": {"host": …, "port": …}}` in the environment's `AET@host:port,…`
+    /// form, so that one parser checks both.
+    static func peersText(_ value: Any, source: String) throws(ConfigurationError) -> String {
+        guard let peers = value as? [String: Any] else {
+            throw ConfigurationError(setting: source, problem: "peers must be an object of AE titles")
+        }
+        var entries: [String] = []
+        for (title, peer) in peers.sorted(by: { $0.key < $1.key }) {
+            guard let peer = peer as? [String: Any], let host = peer["host"] as? String, let port = peer["port"] else {
+                throw ConfigurationError(setting: source, problem: "peer \(title) needs a host and a port")
+            }
+            entries.append("\(title)@\(host):\(port)")
+        }
+        return entries.joined(separator: ",")
+    }
+
+    /// `AET@host:port,…`; an empty text means no peers.
+    static func parsePeers(_ value: String, source: String) throws(ConfigurationError) -> [String: Peer] {
+        var peers: [String: Peer] = [:]
+        for entry in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            guard let at = entry.lastIndex(of: "@"), let colon = entry.lastIndex(of: ":"), at < colon,
+                let port = Int(entry[entry.index(after: colon)...]), (1...65535).contains(port)
+            else {
+                throw ConfigurationError(setting: source, problem: "'\(entry)' is not AET@host:port")
+            }
+            let title = String(entry[..<at])
+            let host = String(entry[entry.index(after: at)..<colon])
+            guard (1...16).contains(title.utf8.count), !host.isEmpty else {
+                throw ConfigurationError(
+                    setting: source, problem: "'\(entry)': AE title of 1 to 16 characters, and a host")
+            }
+            peers[title] = Peer(host: host, port: port)
+        }
+        return peers
+    }
 
     /// Sets one setting from its text, checking it as the server will use it.
     public mutating func apply(key: String, value: String, source: String) throws(ConfigurationError) {
@@ -116,6 +167,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value.lowercased())
             else { throw ConfigurationError(setting: source, problem: "'\(value)' is not a log level") }
             logLevel = value.lowercased()
+        case "peers": peers = try Self.parsePeers(value, source: source)
         default:
             throw ConfigurationError(setting: source, problem: "unknown setting '\(key)'")
         }

@@ -30,21 +30,25 @@ struct ServeEndToEndTests {
                 ])
             #expect(try await association.store(try DICOMFile(contentsOf: files[3])) == .success)
             try await association.release()
-            let store = try Tools.run("/usr/bin/storescu", ["-aec", "APUS", "127.0.0.1", String(port)] + uncompressed)
+            let store = try await Tools.runDetached(
+                "/usr/bin/storescu", ["-aec", "APUS", "127.0.0.1", String(port)] + uncompressed)
             #expect(store.status == 0, "storescu: \(store.output)")
             let matches = try await Server.findStudies(port: port)
             let expected = try Set(files.map { try DICOMFile(contentsOf: $0).dataSet.string(.studyInstanceUID) ?? "" })
             #expect(Set(matches.compactMap { $0.string(.studyInstanceUID) }) == expected)
-            let ct = try #require(matches.first { $0.string(.modalitiesInStudy) == "CT" && $0.int(.numberOfStudyRelatedInstances) == 1 })
+            let ct = try #require(
+                matches.first { $0.string(.modalitiesInStudy) == "CT" && $0.int(.numberOfStudyRelatedInstances) == 1 })
             #expect(ct.personName(.patientName)?.alphabetic.familyName == "CompressedSamples")
         }
         // What was acknowledged survives a restart.
         try await Server.withRunning(dataDirectory: directory.path) { port in
             #expect(try await Server.findStudies(port: port).count == files.count)
-            let find = try Tools.run(
+            let find = try await Tools.runDetached(
                 "/usr/bin/findscu",
-                ["-S", "-aec", "APUS", "-k", "QueryRetrieveLevel=STUDY", "-k", "PatientName=Compressed*", "-k",
-                 "StudyInstanceUID", "127.0.0.1", String(port)])
+                [
+                    "-S", "-aec", "APUS", "-k", "QueryRetrieveLevel=STUDY", "-k", "PatientName=Compressed*", "-k",
+                    "StudyInstanceUID", "127.0.0.1", String(port),
+                ])
             #expect(find.status == 0, "findscu: \(find.output)")
             let expected = try files.filter {
                 try DICOMFile(contentsOf: $0).dataSet.string(.patientName)?.hasPrefix("Compressed") == true
@@ -100,9 +104,12 @@ struct ServeEndToEndTests {
 
 /// Runs the server in a child task for the length of a test body.
 enum Server {
-    static func withRunning(dataDirectory: String, _ body: (Int) async throws -> Void) async throws {
+    static func withRunning(
+        dataDirectory: String, peers: [String: ServerConfiguration.Peer] = [:], _ body: (Int) async throws -> Void
+    ) async throws {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = dataDirectory
+        configuration.peers = peers
         configuration.dicomHost = "127.0.0.1"
         configuration.dicomPort = 0
         let server = ApusServer(configuration: configuration, logger: Logger(label: "test"))
@@ -125,7 +132,9 @@ enum Server {
     static func findStudies(port: Int) async throws -> [DataSet] {
         let association = try await DICOMClient.connect(
             host: "127.0.0.1", port: port, callingAETitle: "TEST", calledAETitle: "APUS",
-            presentationContexts: [ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind)])
+            presentationContexts: [
+                ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind)
+            ])
         var identifier = DataSet()
         identifier.set(.queryRetrieveLevel, string: "STUDY")
         for tag: DICOM.Tag in [.studyInstanceUID, .patientName, .modalitiesInStudy, .numberOfStudyRelatedInstances] {
@@ -154,6 +163,15 @@ enum Tools {
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    /// `run` on a thread of its own: waiting for a tool must not hold one of the few threads
+    /// the server under test runs on.
+    static func runDetached(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String)
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try run(executable, arguments) }) }
+        }
     }
 
     struct ToolMissing: Error, CustomStringConvertible {

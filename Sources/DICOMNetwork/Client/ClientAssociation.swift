@@ -115,16 +115,48 @@ public actor ClientAssociation {
     }
 
     /// C-STORE (PS3.7 §9.1.1) of a data set already encoded in `transferSyntax`: its bytes are
-    /// sent as slices, never copied whole again.
+    /// sent as slices, never copied whole again. A C-MOVE's sub-operation names its originator
+    /// (the AE title that asked for the move, and its C-MOVE-RQ's message ID).
     public func store(
-        dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium
+        dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium,
+        moveOriginatorAETitle: String? = nil, moveOriginatorMessageID: UInt16? = nil
     ) async throws -> DIMSEStatus {
         try await exclusively {
             let context = try presentationContext(for: sopClass, transferSyntax: transferSyntax, exact: true)
             let id = messageID()
             let request = CStoreRequest(
-                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority)
+                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority,
+                moveOriginatorApplicationEntityTitle: moveOriginatorAETitle,
+                moveOriginatorMessageID: moveOriginatorMessageID)
             try await send(.cStoreRequest(request), dataSet: dataSet, contextID: context.id)
+            guard case .cStoreResponse(let response) = try await response(to: id) else {
+                throw DICOMClientError.unexpectedMessage("not a C-STORE-RSP")
+            }
+            return response.status
+        }
+    }
+
+    /// C-STORE of a data set read as it is sent (from a blob store, say): each chunk goes out
+    /// before the next is asked for. If the chunks stop with an error once the request is
+    /// under way, the association is aborted (the peer holds half a message) and the error
+    /// thrown; if the first one fails, nothing is sent.
+    public func store<Chunks: AsyncSequence<ByteBuffer, any Error> & Sendable>(
+        dataSetChunks: Chunks, sopClass: UID, sopInstance: UID, transferSyntax: UID,
+        priority: DIMSEPriority = .medium, moveOriginatorAETitle: String? = nil, moveOriginatorMessageID: UInt16? = nil
+    ) async throws -> DIMSEStatus {
+        try await exclusively {
+            let context = try presentationContext(for: sopClass, transferSyntax: transferSyntax, exact: true)
+            let id = messageID()
+            let request = CStoreRequest(
+                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority,
+                moveOriginatorApplicationEntityTitle: moveOriginatorAETitle,
+                moveOriginatorMessageID: moveOriginatorMessageID)
+            do {
+                try await sender.send(.cStoreRequest(request), dataSetChunks: dataSetChunks, contextID: context.id)
+            } catch DataSetReadFailure.afterCommand(let reason) {
+                await abort()
+                throw DICOMClientError.ended(.interrupted("data set unreadable: \(reason)"))
+            }
             guard case .cStoreResponse(let response) = try await response(to: id) else {
                 throw DICOMClientError.unexpectedMessage("not a C-STORE-RSP")
             }

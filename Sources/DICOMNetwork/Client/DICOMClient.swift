@@ -30,11 +30,13 @@ public enum DICOMClient {
         }
     }
 
-    /// Connects and negotiates an association. Throws `DICOMClientError.rejected` with the
+    /// Connects and negotiates an association. `roleSelections` offer roles other than SCU
+    /// (PS3.7 D.3.3.4): the SCP role for the storage SOP classes a C-GET brings back. Throws `DICOMClientError.rejected` with the
     /// peer's reason, `.timedOut`, or `.ended` when the peer aborts or closes instead.
     public static func connect(
         host: String, port: Int, callingAETitle: String, calledAETitle: String,
         presentationContexts: [ProposedPresentationContext] = [.verification],
+        roleSelections: [UserInformation.RoleSelection] = [],
         maximumPDULength: UInt32 = 131_072,
         options: Options = Options()
     ) async throws -> ClientAssociation {
@@ -48,7 +50,7 @@ public enum DICOMClient {
             calledAETitle: calledAETitle, callingAETitle: callingAETitle,
             presentationContexts: try ProposedPresentationContext.numbered(presentationContexts),
             userInformation: UserInformation(
-                maximumLength: limit, implementationClassUID: Implementation.classUID,
+                maximumLength: limit, implementationClassUID: Implementation.classUID, roleSelections: roleSelections,
                 implementationVersionName: Implementation.versionName))
 
         let (indications, continuation) = AsyncStream.makeStream(of: AssociationStateMachine.Indication.self)

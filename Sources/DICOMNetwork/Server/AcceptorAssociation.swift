@@ -3,8 +3,8 @@ import NIOCore
 
 /// An established association on the server: reads requests one after the other and answers
 /// each through its service (PS3.7 §9, PS3.4). Operations are performed one at a time — we
-/// negotiate no asynchronous operations window — except that a C-FIND runs beside the reading
-/// so that a C-CANCEL can stop it.
+/// negotiate no asynchronous operations window — except that C-FIND, C-GET and C-MOVE run
+/// beside the reading, so that a C-CANCEL can stop them (and a C-GET's C-STORE-RSPs reach it).
 struct AcceptorAssociation: Sendable {
     typealias Reader = MessageReader<NIOAsyncChannelInboundStream<AssociationStateMachine.Indication>.AsyncIterator>
 
@@ -13,6 +13,7 @@ struct AcceptorAssociation: Sendable {
     let sender: MessageSender
     let writePDU: @Sendable (PDU) async throws -> Void
     let operations = OperationRegistry()
+    let subOperationResponses = SubOperationResponses()
 
     /// Serves until the association ends. A violation is answered with A-ABORT; cancellation
     /// (server shutdown) lets the operation under way answer, then aborts.
@@ -83,6 +84,18 @@ struct AcceptorAssociation: Sendable {
         case .cFindRequest(let request):
             let identifier = try await Self.assembledDataSet(from: &reader)
             startFind(request, identifier: identifier, contextID: contextID, group: &group)
+
+        case .cGetRequest(let request):
+            let identifier = try await Self.assembledDataSet(from: &reader)
+            startGet(request, identifier: identifier, contextID: contextID, group: &group)
+
+        case .cMoveRequest(let request):
+            let identifier = try await Self.assembledDataSet(from: &reader)
+            startMove(request, identifier: identifier, contextID: contextID, group: &group)
+
+        case .cStoreResponse(let response):
+            // A peer answering one of a C-GET's sub-operations.
+            subOperationResponses.deliver(response)
 
         case .cCancelRequest(let request):
             operations.cancel(messageID: request.messageIDBeingRespondedTo)

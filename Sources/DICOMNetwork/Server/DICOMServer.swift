@@ -1,7 +1,7 @@
 public import NIOCore
 import NIOPosix
 
-/// A DICOM SCP: accepts associations over TCP and answers C-ECHO, C-STORE and C-FIND through
+/// A DICOM SCP: accepts associations over TCP and answers C-ECHO, C-STORE, C-FIND, C-GET and C-MOVE through
 /// the services it is given (PS3.7, PS3.8).
 ///
 /// `run()` is structured concurrency: it binds, serves every connection in a child task of a
@@ -36,10 +36,12 @@ public struct DICOMServer: Sendable {
         verification: any VerificationService = DefaultVerificationService(),
         storage: (any StorageService)? = nil,
         query: (any QueryService)? = nil,
+        retrieve: (any RetrieveService)? = nil,
         eventLoopGroup: (any EventLoopGroup)? = nil
     ) {
         self.configuration = configuration
-        self.services = ServerServices(verification: verification, storage: storage, query: query)
+        self.services = ServerServices(
+            verification: verification, storage: storage, query: query, retrieve: retrieve)
         self.eventLoopGroup = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
     }
 
@@ -66,7 +68,9 @@ public struct DICOMServer: Sendable {
 
         let session = AcceptorSession(
             services: services,
-            negotiator: AssociationNegotiator(policy: policy, abstractSyntaxes: services.abstractSyntaxes),
+            negotiator: AssociationNegotiator(
+                policy: policy, abstractSyntaxes: services.abstractSyntaxes,
+                scuRoleSOPClasses: services.scuRoleSOPClasses),
             limiter: AssociationLimiter(limit: policy.maximumAssociations))
         do {
             try await listener.executeThenClose { connections in
