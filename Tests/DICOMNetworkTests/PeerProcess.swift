@@ -229,8 +229,9 @@ func freePort() async throws -> Int {
 
 private let nextPort = Mutex(Int.random(in: 20_000..<31_000))
 
-/// Waits until something accepts connections on `port` (a peer starting up).
-func waitUntilListening(port: Int, process: PeerProcess, timeout: Duration = .seconds(20)) async throws {
+/// Waits until something accepts connections on `port` (a peer starting up). Generous: a
+/// peer may start slowly on a 2-core machine running the whole suite.
+func waitUntilListening(port: Int, process: PeerProcess, timeout: Duration = .seconds(60)) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
