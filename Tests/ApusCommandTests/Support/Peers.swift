@@ -62,24 +62,23 @@ final class StoreSCP: Sendable {
         return peer
     }
 
-    /// Until an association succeeds (or is rejected: storescp --refuse is listening too).
+    /// Until storescp accepts TCP connections. A bare connect, not an association: storescp
+    /// serves one association at a time, and a probe association that timed out on a busy
+    /// machine would keep it waiting for the rest of the test.
     private func waitUntilListening() async throws {
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(10)
+        let deadline = clock.now + .seconds(60)
         while clock.now < deadline {
             guard child.isRunning else {
                 throw ChildProcess.Failure(description: "storescp exited: \(child.output) \(child.errors)")
             }
-            do {
-                let association = try await DICOMClient.connect(
-                    host: "127.0.0.1", port: port, callingAETitle: "PROBE", calledAETitle: "ANY-SCP")
-                try await association.release()
+            if let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            {
+                try? await channel.close()
                 return
-            } catch DICOMClientError.rejected {
-                return
-            } catch {
-                try await Task.sleep(for: .milliseconds(50))
             }
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw ChildProcess.Failure(description: "storescp did not listen on \(port): \(child.errors)")
     }
