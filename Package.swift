@@ -110,6 +110,17 @@ let package = Package(
             path: "bench/ParseBenchmark",
             swiftSettings: swiftSettings
         ),
+        // Apus's SCP and `apus serve` against Orthanc over DICOM networking (bench/README.md).
+        .executableTarget(
+            name: "DIMSEBenchmark",
+            dependencies: [
+                "DICOM",
+                "DICOMNetwork",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "bench/DIMSEBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DICOMTests",
             dependencies: [

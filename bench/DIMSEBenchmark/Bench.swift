@@ -1,0 +1,160 @@
+import DICOM
+import Foundation
+
+/// The instances of the store workloads, made once and sent to every target. Each workload
+/// has its own study, so an archive stores every instance it is sent.
+struct Corpus: Sendable {
+    let smallOne: [Instance]
+    let smallMany: [Instance]
+    let ctOne: [Instance]
+    let ctMany: [Instance]
+    /// Part 10 files of 64×64 instances for storescu, nil when DCMTK is skipped.
+    let dcmtkDirectory: String?
+    let dcmtkCount: Int
+
+    static func make(options: Options, directory: String) throws -> Corpus {
+        log("generating \(options.small)×2 small and \(options.ct)×2 CT instances")
+        let dcmtk = options.dcmtkEchoes > 0 && options.dcmtkStore > 0 && DCMTK.available
+        let dcmtkDirectory = directory + "/storescu"
+        if dcmtk {
+            try DCMTK.writeFiles(try Instances.small(workload: 5, count: options.dcmtkStore), to: dcmtkDirectory)
+        }
+        return Corpus(
+            smallOne: try Instances.small(workload: 1, count: options.small),
+            smallMany: try Instances.small(workload: 2, count: options.small),
+            ctOne: try Instances.ct(workload: 3, count: options.ct),
+            ctMany: try Instances.ct(workload: 4, count: options.ct),
+            dcmtkDirectory: dcmtk ? dcmtkDirectory : nil, dcmtkCount: options.dcmtkStore)
+    }
+}
+
+enum Bench {
+    /// Every workload against one target, started here and stopped before returning.
+    static func measure(_ target: TargetKind, corpus: Corpus, options: Options, work: String) async throws
+        -> [String: Double]
+    {
+        let limit = Duration.seconds(options.seconds)
+        switch target {
+        case .noop:
+            let echoes = options.echoes
+            let associations = options.associations
+            let passes = options.noopPasses
+            let dcmtkEchoes = options.dcmtkEchoes
+            return try await withNoOpServer { endpoint in
+                try await common(
+                    endpoint, server: nil, corpus: corpus, echoes: echoes, associations: associations,
+                    passes: passes, dcmtkEchoes: dcmtkEchoes, limit: limit)
+            }
+        case .apus, .orthanc, .orthancNoDelay:
+            let directory = work + "/" + target.rawValue
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let (server, endpoint) =
+                target == .apus
+                ? try startApusServe(
+                    executable: options.apusExecutable, wrapper: options.apusWrapper, directory: directory)
+                : try startOrthanc(
+                    executable: options.orthanc, directory: directory, noDelay: target == .orthancNoDelay)
+            defer { server.stop() }
+            try await waitUntilReady(endpoint, process: server)
+            var figures = try await common(
+                endpoint, server: server, corpus: corpus, echoes: options.echoes,
+                associations: options.associations, passes: 1, dcmtkEchoes: options.dcmtkEchoes, limit: limit)
+            if let memory = server.memory() { figures["rss.store"] = Double(memory.peak) / 1_048_576 }
+            if options.findInstances > 0 {
+                figures.merge(try await find(endpoint, server: server, options: options)) { _, new in new }
+            }
+            return figures
+        }
+    }
+
+    /// Echo and store workloads; `server` (a child process) for its CPU time.
+    static func common(
+        _ endpoint: Endpoint, server: ServerProcess?, corpus: Corpus, echoes: Int, associations: Int, passes: Int,
+        dcmtkEchoes: Int, limit: Duration
+    ) async throws -> [String: Double] {
+        var figures: [String: Double] = [:]
+        let echo = try await Workloads.echo(endpoint, count: echoes, limit: limit)
+        figures["echo.median"] = echo.median.map { $0 * 1_000 }
+        figures["echo.p99"] = echo.percentile(0.99).map { $0 * 1_000 }
+        log("C-ECHO ×\(echo.samples.count): median \(format((echo.median ?? 0) * 1_000)) ms")
+        if corpus.dcmtkDirectory != nil {
+            figures["echo.dcmtk"] = try DCMTK.echo(endpoint, count: dcmtkEchoes) * 1_000
+        }
+
+        func best(_ instances: [Instance], lanes: Int) async throws -> StoreRun {
+            var best: StoreRun?
+            for _ in 0..<passes {
+                let run = try await Workloads.store(instances, on: endpoint, associations: lanes, limit: limit)
+                if let failure = run.firstFailure { throw BenchmarkError("C-STORE failed: \(failure)") }
+                if best.map({ run.seconds / Double(run.stored) < $0.seconds / Double($0.stored) }) ?? true {
+                    best = run
+                }
+            }
+            guard let best else { throw BenchmarkError("no pass") }
+            return best
+        }
+        let cpuBefore = server?.cpuSeconds()
+        let smallOne = try await best(corpus.smallOne, lanes: 1)
+        if let before = cpuBefore, let after = server?.cpuSeconds(), smallOne.stored > 0 {
+            figures["small.cpu"] = (after - before) / Double(smallOne.stored) * 1e6
+        }
+        figures["small.1"] = smallOne.instancesPerSecond
+        log("C-STORE 64x64 ×\(smallOne.stored), 1 association: \(format(smallOne.instancesPerSecond)) inst/s")
+        let smallMany = try await best(corpus.smallMany, lanes: associations)
+        figures["small.n"] = smallMany.instancesPerSecond
+        log(
+            "C-STORE 64x64 ×\(smallMany.stored), \(associations) associations: \(format(smallMany.instancesPerSecond)) inst/s"
+        )
+        if let directory = corpus.dcmtkDirectory {
+            figures["small.dcmtk"] = try DCMTK.store(endpoint, directory: directory, count: corpus.dcmtkCount)
+        }
+        let ctOne = try await best(corpus.ctOne, lanes: 1)
+        figures["ct.1"] = ctOne.megabytesPerSecond
+        log("C-STORE CT ×\(ctOne.stored), 1 association: \(format(ctOne.megabytesPerSecond)) MB/s")
+        let ctMany = try await best(corpus.ctMany, lanes: associations)
+        figures["ct.n"] = ctMany.megabytesPerSecond
+        log("C-STORE CT ×\(ctMany.stored), \(associations) associations: \(format(ctMany.megabytesPerSecond)) MB/s")
+        return figures
+    }
+
+    /// Indexes the C-FIND corpus, then times the study-level queries.
+    static func find(_ endpoint: Endpoint, server: ServerProcess, options: Options) async throws -> [String: Double] {
+        log("indexing up to \(options.findInstances) instances (\(options.perStudy) per study) for C-FIND")
+        let ingest = try await Workloads.ingestFindCorpus(
+            on: endpoint, count: options.findInstances, perStudy: options.perStudy,
+            associations: options.associations, limit: .seconds(options.findSeconds)
+        ) { stored in log("  \(stored) stored") }
+        if let failure = ingest.firstFailure { throw BenchmarkError("C-STORE failed: \(failure)") }
+        log("indexed \(ingest.stored) in \(format(ingest.seconds)) s: \(format(ingest.instancesPerSecond)) inst/s")
+        var figures: [String: Double] = [
+            "find.ingest": ingest.instancesPerSecond, "find.count": Double(ingest.stored),
+        ]
+        if let memory = server.memory() { figures["rss.find"] = Double(memory.peak) / 1_048_576 }
+        // Studies whose instances are all in (the associations ran side by side).
+        let studies = max(0, ingest.stored - options.associations) / options.perStudy
+        let queries = Workloads.studyQueries(studies: studies, count: options.findQueries)
+        _ = try await Workloads.find(Array(queries.byID.prefix(5)), on: endpoint, limit: .seconds(60))
+        let byID = try await Workloads.find(queries.byID, on: endpoint, limit: .seconds(options.seconds))
+        let byName = try await Workloads.find(queries.byName, on: endpoint, limit: .seconds(options.seconds))
+        for (name, run) in [("PatientID", byID), ("PatientName", byName)] where run.wrong > 0 {
+            log("warning: \(run.wrong) \(name) queries did not return the expected number of studies")
+        }
+        figures["find.id.median"] = byID.0.median.map { $0 * 1_000 }
+        figures["find.id.p99"] = byID.0.percentile(0.99).map { $0 * 1_000 }
+        figures["find.name.median"] = byName.0.median.map { $0 * 1_000 }
+        log("C-FIND by PatientID: median \(format((byID.0.median ?? 0) * 1_000)) ms")
+        return figures
+    }
+}
+
+/// What the figures were measured on, for the report.
+enum Machine {
+    static func describe() -> String {
+        var parts = ["\(ProcessInfo.processInfo.activeProcessorCount) cores"]
+        if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
+            parts.append("load \(load.split(separator: " ").prefix(3).joined(separator: " "))")
+        }
+        let date = Date().formatted(.iso8601.year().month().day())
+        return ([date] + parts).joined(separator: ", ")
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The command line: counts, time limits, targets, paths.
+struct Options {
+    var small = 2_000
+    var ct = 200
+    var echoes = 1_000
+    var associations = 4
+    /// Time limit of each store and echo workload, in seconds.
+    var seconds = 60
+    /// Passes of the store workloads on the no-op SCP (best one kept); the archives store
+    /// each instance once.
+    var noopPasses = 3
+    var findInstances = 100_000
+    var perStudy = 20
+    var findQueries = 200
+    /// Time limit of the C-FIND corpus ingest, per target, in seconds.
+    var findSeconds = 1_500
+    var dcmtkEchoes = 100
+    var dcmtkStore = 500
+    var targets = TargetKind.allCases
+    var apus: String?
+    /// A command that runs apus serve under it, such as valgrind, for profiling.
+    var apusWrapper: [String] = []
+    var orthanc = "/usr/sbin/Orthanc"
+    var workDirectory: String?
+    var keep = false
+    var help = false
+
+    static let usage = """
+        DIMSEBenchmark: Apus's no-op SCP, apus serve and Orthanc over DICOM networking, one run.
+
+          --targets LIST     of noop, apus, orthanc, orthanc-nodelay, comma-separated (default all four)
+          --small N          64x64 instances per C-STORE workload (2000)
+          --ct N             512x512 CT instances per C-STORE workload (200)
+          --echoes N         C-ECHOs timed (1000)
+          --associations N   associations of the parallel workloads (4)
+          --seconds S        time limit of each echo and store workload (60)
+          --noop-passes N    passes of the no-op SCP's store workloads, best kept (3)
+          --find-instances N instances indexed before the C-FIND queries (100000; 0 skips C-FIND)
+          --per-study N      instances per study of that corpus (20)
+          --find-queries N   queries of each kind (200)
+          --find-seconds S   time limit of the corpus ingest per target (1500)
+          --dcmtk-echoes N   echoscu --repeat N (100; 0 skips DCMTK)
+          --dcmtk-store N    files sent by storescu (500)
+          --apus PATH        the apus binary (default: next to this one)
+          --apus-wrapper CMD run apus serve under CMD, e.g. "valgrind --tool=callgrind" (profiling)
+          --orthanc PATH     the Orthanc binary (/usr/sbin/Orthanc)
+          --work DIR         where the servers keep their data (a fresh temporary folder)
+          --keep             keep that folder (logs, databases)
+        """
+
+    static func parse(_ arguments: [String]) -> Options {
+        var options = Options()
+        var index = 1
+        func value() -> String {
+            index += 1
+            guard index < arguments.count else { fail("\(arguments[index - 1]) needs a value") }
+            return arguments[index]
+        }
+        func number() -> Int {
+            let text = value()
+            guard let parsed = Int(text), parsed >= 0 else { fail("\(arguments[index - 1]): '\(text)' is not a count") }
+            return parsed
+        }
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--small": options.small = max(1, number())
+            case "--ct": options.ct = max(1, number())
+            case "--echoes": options.echoes = max(1, number())
+            case "--associations": options.associations = max(1, number())
+            case "--seconds": options.seconds = max(1, number())
+            case "--noop-passes": options.noopPasses = max(1, number())
+            case "--find-instances": options.findInstances = number()
+            case "--per-study": options.perStudy = max(1, number())
+            case "--find-queries": options.findQueries = max(1, number())
+            case "--find-seconds": options.findSeconds = max(1, number())
+            case "--dcmtk-echoes": options.dcmtkEchoes = number()
+            case "--dcmtk-store": options.dcmtkStore = number()
+            case "--apus": options.apus = value()
+            case "--apus-wrapper": options.apusWrapper = value().split(separator: " ").map(String.init)
+            case "--orthanc": options.orthanc = value()
+            case "--work": options.workDirectory = value()
+            case "--keep": options.keep = true
+            case "--help", "-h": options.help = true
+            case "--targets":
+                options.targets = value().split(separator: ",").map { name in
+                    guard let target = TargetKind(rawValue: String(name)) else { fail("unknown target '\(name)'") }
+                    return target
+                }
+            default: fail("unknown option \(arguments[index])")
+            }
+            index += 1
+        }
+        return options
+    }
+
+    /// The apus binary: the option, else the one built next to this benchmark.
+    var apusExecutable: String {
+        apus
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("apus").path
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("DIMSEBenchmark: \(message)\n\(Options.usage)\n".utf8))
+    exit(2)
+}
+
+/// Progress on standard error, so that standard output holds the figures.
+func log(_ message: String) {
+    FileHandle.standardError.write(Data("[\(Date().formatted(date: .omitted, time: .standard))] \(message)\n".utf8))
+}
