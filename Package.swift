@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
         .library(name: "Archive", targets: ["Archive"]),
         .library(name: "ArchiveSQLite", targets: ["ArchiveSQLite"]),
+        .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        // swift-configuration support is not used (ServerConfiguration reads our settings).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // zlib's raw inflate/deflate for the Deflated Explicit VR Little Endian transfer syntax.
@@ -72,6 +75,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // DICOMweb, the REST API, health and metrics over the archive, on Hummingbird.
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "Archive",
+                "DICOM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Configuration, wiring of the adapters behind the protocol servers, lifecycle.
         .target(
             name: "ApusServer",
@@ -80,6 +95,8 @@ let package = Package(
                 "DICOMNetwork",
                 "Archive",
                 "ArchiveSQLite",
+                "HTTPAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -150,6 +167,20 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI",
+                "Archive",
+                "ArchiveSQLite",
+                "DICOM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

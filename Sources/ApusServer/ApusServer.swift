@@ -3,6 +3,8 @@ import ArchiveSQLite
 import DICOM
 import DICOMNetwork
 import Foundation
+import HTTPAPI
+import Hummingbird
 public import Logging
 import NIOCore
 import ServiceLifecycle
@@ -21,15 +23,29 @@ public struct ApusServer: Sendable {
 
     /// Opens storage, sweeps orphans left by a crash, serves until a shutdown signal (or the
     /// task is cancelled), then closes the index. `onListening` gets the DICOM port once
-    /// associations can come (the bound one when the configured port is 0).
-    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+    /// associations can come (the bound one when the configured port is 0), `onHTTPListening`
+    /// the HTTP port.
+    public func run(
+        onListening: @escaping @Sendable (Int) -> Void = { _ in },
+        onHTTPListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws {
         try await withArchive { archive in
             let swept = try await archive.sweepOrphans()
             logger.info("orphan sweep done", metadata: ["report": "\(swept)"])
             let dicom = DICOMService(server: dicomServer(archive: archive), logger: logger, onListening: onListening)
+            let http = HTTPAPI(
+                archive: archive,
+                configuration: HTTPAPI.Configuration(host: configuration.httpHost, port: configuration.httpPort),
+                logger: logger
+            ).application(onListening: { port in
+                logger.info("HTTP listening", metadata: ["port": "\(port)"])
+                onHTTPListening(port)
+            })
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: [.init(service: dicom)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    services: [.init(service: dicom), .init(service: http)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
             try await group.run()
         }
     }

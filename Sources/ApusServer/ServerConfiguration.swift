@@ -8,6 +8,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var aeTitle = "APUS"
     public var dicomHost = "0.0.0.0"
     public var dicomPort = 4242
+    public var httpHost = "0.0.0.0"
+    /// DICOMweb, REST, health and metrics (8042, as Orthanc).
+    public var httpPort = 8042
     /// Files and, unless `databasePath` says otherwise, the SQLite index live here.
     public var dataDirectory = "./apus-data"
     public var databasePath: String?
@@ -76,6 +79,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `APUS_*` variables and the configuration file keys they override.
     static let environmentNames: [(String, String)] = [
         ("APUS_AE_TITLE", "aeTitle"), ("APUS_DICOM_HOST", "dicomHost"), ("APUS_DICOM_PORT", "dicomPort"),
+        ("APUS_HTTP_HOST", "httpHost"), ("APUS_HTTP_PORT", "httpPort"),
         ("APUS_DATA_DIR", "dataDirectory"), ("APUS_DATABASE_PATH", "databasePath"),
         ("APUS_DUPLICATE_POLICY", "duplicatePolicy"), ("APUS_ALLOWED_CALLING_AE_TITLES", "allowedCallingAETitles"),
         ("APUS_ACCEPT_ANY_CALLED_AE_TITLE", "acceptsAnyCalledAETitle"),
@@ -139,6 +143,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             aeTitle = title
         case "dicomHost": dicomHost = value
         case "dicomPort": dicomPort = try number(in: 0...65535)
+        case "httpHost": httpHost = value
+        case "httpPort": httpPort = try number(in: 0...65535)
         case "dataDirectory":
             guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
             dataDirectory = value

@@ -20,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("dicom-port"), help: "DICOM port (default 4242).")
     var dicomPort: Int?
 
+    @Option(name: .customLong("http-port"), help: "HTTP port: DICOMweb, REST, health (default 8042).")
+    var httpPort: Int?
+
     @Option(name: .customLong("ae-title"), help: "Our AE title (default APUS).")
     var aeTitle: String?
 
@@ -27,7 +30,8 @@ struct Serve: AsyncParsableCommand {
         let settings = try storage.settings(
             command: "serve",
             overrides: [
-                ("dicomPort", dicomPort.map(String.init), "--dicom-port"), ("aeTitle", aeTitle, "--ae-title"),
+                ("dicomPort", dicomPort.map(String.init), "--dicom-port"),
+                ("httpPort", httpPort.map(String.init), "--http-port"), ("aeTitle", aeTitle, "--ae-title"),
             ])
         bootstrapLogging(level: settings.logLevel)
         try await ApusServer(configuration: settings, logger: Logger(label: "apus")).run()

@@ -136,7 +136,7 @@ struct ServerProcess {
             throw Tools.ToolMissing(path: "\(binary) (swift build builds it)")
         }
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--dicom-port", "0", "--data", dataDirectory]
+        process.arguments = ["serve", "--dicom-port", "0", "--http-port", "0", "--data", dataDirectory]
         var environment = ProcessInfo.processInfo.environment
         environment["APUS_DICOM_HOST"] = "127.0.0.1"
         process.environment = environment

@@ -112,6 +112,7 @@ enum Server {
         configuration.peers = peers
         configuration.dicomHost = "127.0.0.1"
         configuration.dicomPort = 0
+        configuration.httpPort = 0
         let server = ApusServer(configuration: configuration, logger: Logger(label: "test"))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { group in

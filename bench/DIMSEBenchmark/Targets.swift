@@ -78,7 +78,8 @@ func startApusServe(executable: String, wrapper: [String], directory: String) th
     let process = try ServerProcess(
         name: "apus serve", executable: try resolve(command[0]), arguments: Array(command.dropFirst()),
         environment: ProcessInfo.processInfo.environment.merging([
-            "APUS_DICOM_HOST": "127.0.0.1", "APUS_DICOM_PORT": "\(port)", "APUS_DATA_DIR": directory + "/data",
+            "APUS_DICOM_HOST": "127.0.0.1", "APUS_DICOM_PORT": "\(port)", "APUS_HTTP_HOST": "127.0.0.1",
+            "APUS_HTTP_PORT": "0", "APUS_DATA_DIR": directory + "/data",
             "APUS_AE_TITLE": "APUS",
         ]) { _, new in new },
         logPath: directory + "/apus.log")

@@ -11,6 +11,7 @@ enum TestServer {
         configuration.dataDirectory = directory.path
         configuration.dicomHost = "127.0.0.1"
         configuration.dicomPort = 0
+        configuration.httpPort = 0
         configuration.aeTitle = aeTitle
         var logger = Logger(label: "test")
         logger.logLevel = .warning
