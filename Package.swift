@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // swift-configuration support is not used (ServerConfiguration reads our settings).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
@@ -44,6 +46,7 @@ let package = Package(
         .target(
             name: "DICOMNetwork",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "DICOM",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -56,6 +59,7 @@ let package = Package(
         .target(
             name: "Archive",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "DICOM",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -79,6 +83,8 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "Archive",
                 "DICOM",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -91,6 +97,8 @@ let package = Package(
         .target(
             name: "ApusServer",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "DICOM",
                 "DICOMNetwork",
                 "Archive",
@@ -107,6 +115,8 @@ let package = Package(
         .executableTarget(
             name: "apus",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "DICOM",
                 "Archive",
                 "DICOMNetwork",

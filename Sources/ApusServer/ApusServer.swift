@@ -7,6 +7,7 @@ import HTTPAPI
 import Hummingbird
 public import Logging
 import NIOCore
+public import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -15,10 +16,15 @@ import UnixSignals
 public struct ApusServer: Sendable {
     public let configuration: ServerConfiguration
     public let logger: Logger
+    /// Served at `/metrics`: the registry the process bootstrapped swift-metrics with.
+    public let metricsRegistry: PrometheusCollectorRegistry?
 
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    public init(
+        configuration: ServerConfiguration, logger: Logger, metricsRegistry: PrometheusCollectorRegistry? = nil
+    ) {
         self.configuration = configuration
         self.logger = logger
+        self.metricsRegistry = metricsRegistry
     }
 
     /// Opens storage, sweeps orphans left by a crash, serves until a shutdown signal (or the
@@ -36,7 +42,7 @@ public struct ApusServer: Sendable {
             let http = HTTPAPI(
                 archive: archive,
                 configuration: HTTPAPI.Configuration(host: configuration.httpHost, port: configuration.httpPort),
-                logger: logger
+                logger: logger, metricsRegistry: metricsRegistry
             ).application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])
                 onHTTPListening(port)

@@ -2,6 +2,7 @@ public import Archive
 public import Hummingbird
 public import Logging
 import NIOCore
+public import Prometheus
 
 /// The HTTP side of Apus: DICOMweb under `/dicom-web`, the REST API, health and metrics, all
 /// over one `Archive`. Each group of routes lives in its own file as an extension that
@@ -25,17 +26,25 @@ public struct HTTPAPI: Sendable {
     public let archive: Archive
     public let configuration: Configuration
     public let logger: Logger
+    /// Where `/metrics` reads from; nil when the process exports no metrics (tests).
+    public let metricsRegistry: PrometheusCollectorRegistry?
 
-    public init(archive: Archive, configuration: Configuration = Configuration(), logger: Logger) {
+    public init(
+        archive: Archive, configuration: Configuration = Configuration(), logger: Logger,
+        metricsRegistry: PrometheusCollectorRegistry? = nil
+    ) {
         self.archive = archive
         self.configuration = configuration
         self.logger = logger
+        self.metricsRegistry = metricsRegistry
     }
 
     /// Every route Apus answers over HTTP.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
+        router.add(middleware: RequestMetricsMiddleware())
         addHealthRoutes(to: router)
+        addMetricsRoute(to: router)
         return router
     }
 

@@ -2,6 +2,8 @@ import ApusServer
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 
 /// `apus serve`: the archive. With no options at all: SQLite and files under ./apus-data,
 /// DICOM on port 4242 as AE title APUS.
@@ -34,6 +36,9 @@ struct Serve: AsyncParsableCommand {
                 ("httpPort", httpPort.map(String.init), "--http-port"), ("aeTitle", aeTitle, "--ae-title"),
             ])
         bootstrapLogging(level: settings.logLevel)
-        try await ApusServer(configuration: settings, logger: Logger(label: "apus")).run()
+        // Once per process, here rather than in ApusServer, which tests start many times.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        try await ApusServer(configuration: settings, logger: Logger(label: "apus"), metricsRegistry: registry).run()
     }
 }

@@ -147,16 +147,24 @@ struct ServerProcess {
 
     /// The port from the "DICOM SCP listening" log line.
     func waitForPort() async throws -> Int {
+        try await waitForPorts().dicom
+    }
+
+    /// The DICOM and HTTP ports from the "DICOM SCP listening" and "HTTP listening" log lines.
+    func waitForPorts() async throws -> (dicom: Int, http: Int) {
         var text = ""
         let handle = output.fileHandleForReading
         let deadline = ContinuousClock.now + .seconds(30)
+        func port(after pattern: String) -> Int? {
+            guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
+            return Int(text[range].drop { !$0.isNumber }.prefix { $0.isNumber })
+        }
         while ContinuousClock.now < deadline {
             let data = handle.availableData
             if data.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: #":(\d+) aeTitle="#, options: .regularExpression) {
-                let digits = text[range].dropFirst().prefix { $0.isNumber }
-                if let port = Int(digits) { return port }
+            if let dicom = port(after: #":\d+ aeTitle="#), let http = port(after: #"port=\d+ \[ApusServer\] HTTP listening"#) {
+                return (dicom, http)
             }
             if !process.isRunning { break }
         }
