@@ -41,7 +41,10 @@ public struct ApusServer: Sendable {
             let dicom = DICOMService(server: dicomServer(archive: archive), logger: logger, onListening: onListening)
             let http = HTTPAPI(
                 archive: archive,
-                configuration: HTTPAPI.Configuration(host: configuration.httpHost, port: configuration.httpPort),
+                configuration: HTTPAPI.Configuration(
+                    host: configuration.httpHost, port: configuration.httpPort,
+                    system: HTTPAPI.SystemDescription(
+                        aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort)),
                 logger: logger, metricsRegistry: metricsRegistry
             ).application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])

@@ -13,11 +13,39 @@ public struct HTTPAPI: Sendable {
         public var port: Int
         /// What the server calls itself in `Server` headers and logs.
         public var serverName: String
+        /// What `/system` reports.
+        public var system: SystemDescription
 
-        public init(host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus") {
+        public init(
+            host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus",
+            system: SystemDescription = SystemDescription()
+        ) {
             self.host = host
             self.port = port
             self.serverName = serverName
+            self.system = system
+        }
+    }
+
+    /// The facts about this server that `/system` reports and the HTTP side can't know itself.
+    public struct SystemDescription: Sendable, Hashable {
+        public var name: String
+        public var version: String
+        public var aeTitle: String
+        public var dicomPort: Int
+        public var databaseBackend: String
+        public var storageBackend: String
+
+        public init(
+            name: String = "Apus", version: String = "0.1.0", aeTitle: String = "APUS", dicomPort: Int = 4242,
+            databaseBackend: String = "SQLite", storageBackend: String = "files"
+        ) {
+            self.name = name
+            self.version = version
+            self.aeTitle = aeTitle
+            self.dicomPort = dicomPort
+            self.databaseBackend = databaseBackend
+            self.storageBackend = storageBackend
         }
     }
 
@@ -45,6 +73,7 @@ public struct HTTPAPI: Sendable {
         router.add(middleware: RequestMetricsMiddleware())
         addHealthRoutes(to: router)
         addMetricsRoute(to: router)
+        addSystemRoutes(to: router)
         return router
     }
 
