@@ -190,11 +190,11 @@ public struct ServerConfiguration: Sendable, Equatable {
             else { throw ConfigurationError(setting: source, problem: "'\(value)' is not a log level") }
             logLevel = value.lowercased()
         case "peers": peers = try Self.parsePeers(value, source: source)
-        case "dicomTLSPort": dicomTLSPort = value.isEmpty ? nil : try number(in: 0...65535)
+        case "dicomTLSPort": dicomTLSPort = try value.isEmpty ? nil : number(in: 0...65535)
         case "tlsCertificateFile": tlsCertificateFile = value.isEmpty ? nil : value
         case "tlsKeyFile": tlsKeyFile = value.isEmpty ? nil : value
         case "tlsCAFile": tlsCAFile = value.isEmpty ? nil : value
-        case "dicomTLSVerifyPeer": dicomTLSVerifyPeer = value.isEmpty ? nil : try boolean()
+        case "dicomTLSVerifyPeer": dicomTLSVerifyPeer = try value.isEmpty ? nil : boolean()
         case "tlsReloadSeconds": tlsReloadInterval = .seconds(try number(in: 1...86_400))
         default:
             throw ConfigurationError(setting: source, problem: "unknown setting '\(key)'")

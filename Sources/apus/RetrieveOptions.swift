@@ -7,7 +7,7 @@ import DICOMNetwork
 struct RetrieveOptions: ParsableArguments {
     @Option(
         name: [.customShort("k"), .customLong("key")],
-        help: ArgumentHelp("A key: Keyword=Value or gggg,eeee=Value (a UID list: 1.2\\\\1.3).", valueName: "key"))
+        help: ArgumentHelp("A key: Keyword=Value or gggg,eeee=Value.", valueName: "key"))
     var keys: [String] = []
 
     @Option(name: [.customShort("L"), .long], help: "The Query/Retrieve level (default STUDY).")

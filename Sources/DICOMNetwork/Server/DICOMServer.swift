@@ -74,10 +74,14 @@ public struct DICOMServer: Sendable {
         onListening: @Sendable (SocketAddress) -> Void = { _ in },
         onTLSListening: @Sendable (SocketAddress) -> Void = { _ in }
     ) async throws {
-        var tlsContext: ServerTLSContext?
-        if let tls = configuration.tls { tlsContext = try await ServerTLSContext.load(tls.configuration) }
+        let tlsContext: ServerTLSContext?
+        if let tls = configuration.tls {
+            tlsContext = try await ServerTLSContext.load(tls.configuration)
+        } else {
+            tlsContext = nil
+        }
         let plain = try await bind(port: configuration.port, tls: nil)
-        var secure: Listener?
+        let secure: Listener?
         if let tls = configuration.tls, let tlsContext {
             do {
                 secure = try await bind(port: tls.port, tls: tlsContext)
@@ -85,6 +89,8 @@ public struct DICOMServer: Sendable {
                 try? await plain.channel.close()
                 throw error
             }
+        } else {
+            secure = nil
         }
         if let address = plain.channel.localAddress { onListening(address) }
         if let address = secure?.channel.localAddress { onTLSListening(address) }

@@ -14,15 +14,16 @@ final class TestCertificates: Sendable {
 
     static func make() async throws -> TestCertificates {
         let pki = TestCertificates(directory: try TemporaryDirectory())
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(
+        try "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n".write(
             toFile: pki.path("server.ext"), atomically: true, encoding: .utf8)
+        try "basicConstraints=CA:FALSE\n".write(toFile: pki.path("client.ext"), atomically: true, encoding: .utf8)
         try await pki.authority("ca", subject: "Apus Test CA")
         try await pki.authority("other-ca", subject: "Other Site CA")
         try await pki.issue("server-1", by: "ca", serial: "0x1001", extensions: pki.path("server.ext"))
         try await pki.issue("server-2", by: "ca", serial: "0x1002", extensions: pki.path("server.ext"))
-        try await pki.issue("client", by: "ca", serial: "0x2001")
-        try await pki.issue("other-client", by: "other-ca", serial: "0x3001")
-        try await pki.issue("expired", by: "ca", serial: "0x2002", days: "-1")
+        try await pki.issue("client", by: "ca", serial: "0x2001", extensions: pki.path("client.ext"))
+        try await pki.issue("other-client", by: "other-ca", serial: "0x3001", extensions: pki.path("client.ext"))
+        try await pki.issue("expired", by: "ca", serial: "0x2002", days: "-1", extensions: pki.path("client.ext"))
         return pki
     }
 
