@@ -82,7 +82,7 @@ struct Find: AsyncParsableCommand {
 
     /// The keys, with the level of -L, else of a key, else STUDY.
     func identifier() throws(QueryKey.Invalid) -> DataSet {
-        try QueryIdentifier.build(keys: keys, level: level)
+        try QueryIdentifier.build(keys: keys, orDefaultLevel: level)
     }
 
     func run() async throws {

@@ -1,6 +1,8 @@
 import ArgumentParser
+import DICOM
 import DICOMNetwork
 import Foundation
+import Synchronization
 
 /// `apus get HOST PORT -k Key=Value …`: C-GET, like getscu: the instances come back on the
 /// same association and are written as Part 10 files.

@@ -1,6 +1,7 @@
 import DICOM
 import DICOMNetwork
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Writes each instance a C-GET brings back as a Part 10 file named by its SOP Instance UID

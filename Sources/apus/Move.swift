@@ -1,4 +1,5 @@
 import ArgumentParser
+import DICOM
 import DICOMNetwork
 
 /// `apus move HOST PORT --dest AET -k Key=Value …`: C-MOVE, like movescu: the peer sends the

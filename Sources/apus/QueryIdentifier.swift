@@ -23,7 +23,7 @@ enum QueryIdentifier {
     }
 
     /// With the level of -L, else of a `QueryRetrieveLevel` key, else STUDY.
-    static func build(keys: [String], level: Find.Level?) throws(QueryKey.Invalid) -> DataSet {
+    static func build(keys: [String], orDefaultLevel level: Find.Level?) throws(QueryKey.Invalid) -> DataSet {
         let identifier = try build(keys: keys, level: level?.rawValue)
         guard identifier.contains(.queryRetrieveLevel) else {
             return try build(keys: keys, level: Find.Level.study.rawValue)

@@ -31,7 +31,7 @@ struct RetrieveOptions: ParsableArguments {
 
     /// The keys, with the level of -L, else of a key, else STUDY.
     func identifier() throws(QueryKey.Invalid) -> DataSet {
-        try QueryIdentifier.build(keys: keys, level: level)
+        try QueryIdentifier.build(keys: keys, orDefaultLevel: level)
     }
 
     var getModel: UID {

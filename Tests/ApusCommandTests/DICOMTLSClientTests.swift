@@ -1,3 +1,4 @@
+import ApusServer
 import DICOM
 import Foundation
 import Testing
@@ -20,7 +21,9 @@ struct DICOMTLSClientTests {
                 ["store", "127.0.0.1", String(scp.port)] + Self.tlsOptions(pki) + [file])
             #expect(store.status == 0, "\(store.errors)")
             let received = try #require(scp.received.first)
-            #expect(try Part10Bytes.dataSet(of: received) == Part10Bytes.dataSet(of: file))
+            let original = try DICOMFile(contentsOf: file)
+            #expect(
+                try Part10Bytes.dataSet(ofFile: received) == Part10Bytes.sent(original, in: original.transferSyntax.uid))
 
             // A server certificate from a CA we don't trust: no association, exit code 4.
             let untrusted = try await ApusBinary.run(
@@ -87,7 +90,10 @@ struct DICOMTLSClientTests {
                 for (path, file) in zip(paths, files) {
                     let uid = try #require(file.string(.sopInstanceUID))
                     let retrieved = output.path + "/" + uid
-                    #expect(try Part10Bytes.dataSet(of: retrieved) == Part10Bytes.dataSet(of: path), "\(path)")
+                    let original = try DICOMFile(contentsOf: path)
+                    #expect(
+                        try Part10Bytes.dataSet(ofFile: retrieved)
+                            == Part10Bytes.sent(original, in: original.transferSyntax.uid), "\(path)")
                     let header = try DICOMFile(contentsOf: retrieved)
                     #expect(header.dataSet.string(.sopInstanceUID) == uid)
                 }
@@ -104,7 +110,8 @@ struct DICOMTLSClientTests {
                 #expect(move.output.contains("completed 1, failed 0, warning 0"), "\(move.output)")
                 let moved = try #require(scp.received.first)
                 let original = try #require(zip(paths, files).first { $0.1.string(.modality) == "CT" }?.0)
-                #expect(try Part10Bytes.dataSet(of: moved) == Part10Bytes.dataSet(of: original))
+                let sent = try DICOMFile(contentsOf: original)
+                #expect(try Part10Bytes.dataSet(ofFile: moved) == Part10Bytes.sent(sent, in: sent.transferSyntax.uid))
 
                 // Nothing matches: no sub-operations, success; an unknown destination: refused.
                 let none = try await ApusBinary.run(

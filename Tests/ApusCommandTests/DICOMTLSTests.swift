@@ -1,5 +1,6 @@
 import ApusServer
 import DICOM
+import DICOMNetwork
 import Foundation
 import Testing
 

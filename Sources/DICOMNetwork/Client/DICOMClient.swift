@@ -85,7 +85,7 @@ public enum DICOMClient {
                 }
                 .connect(host: host, port: port).get()
         } catch ChannelError.connectTimeout {
-            handshake?.fail(ChannelError.connectTimeout)
+            handshake?.fail(DICOMClientError.timedOut(.connect))
             throw DICOMClientError.timedOut(.connect)
         } catch {
             handshake?.fail(error)
