@@ -1,7 +1,10 @@
 import ApusServer
 import DICOM
+import DICOMNetwork
 import Foundation
 import Testing
+
+@testable import apus
 
 /// `apus`'s TLS options against DCMTK's `storescp +tls` and against the Apus server, and
 /// `apus get` / `apus move` with the files they bring compared byte for byte with the originals.
@@ -23,7 +26,8 @@ struct DICOMTLSClientTests {
             let received = try #require(scp.received.first)
             let original = try DICOMFile(contentsOf: file)
             #expect(
-                try Part10Bytes.dataSet(ofFile: received) == Part10Bytes.sent(original, in: original.transferSyntax.uid))
+                try Part10Bytes.dataSet(ofFile: received) == Part10Bytes.sent(original, in: original.transferSyntax.uid)
+            )
 
             // A server certificate from a CA we don't trust: no association, exit code 4.
             let untrusted = try await ApusBinary.run(
@@ -125,5 +129,17 @@ struct DICOMTLSClientTests {
                 #expect(unknown.status == 1, "\(unknown.output)")
             }
         }
+    }
+}
+
+@Suite("apus get's presentation contexts")
+struct RetrieveContextsTests {
+    @Test func oneAssociationHoldsThemAll() {
+        let contexts = RetrieveContexts.storage
+        // With the C-GET model's context: at most 128 (PS3.8 §9.3.2.2, odd IDs 1 to 255).
+        #expect(contexts.count + 1 <= 128)
+        #expect(contexts.allSatisfy { $0.transferSyntaxes.count == 1 })
+        #expect(Set(contexts).count == contexts.count)
+        #expect(Set(RetrieveContexts.roleSelections.map(\.sopClassUID)) == Set(contexts.map(\.abstractSyntax)))
     }
 }

@@ -35,7 +35,8 @@ struct DICOMTLSServerTests {
 
     @Test func dcmtkEchoAndStoreWithAClientCertificate() async throws {
         let pki = try await TestCertificates.make()
-        let files = try ApusServerPeerTests.corpus.map(Corpus.file)
+        // storescu won't send JPEG 2000 as it is (it offers to convert it to uncompressed).
+        let files = try ApusServerPeerTests.corpus.filter { $0 != "JPEG2000.dcm" }.map(Corpus.file)
         try await Self.withTLSServer(pki) { ports in
             let peer = ["-aec", "APUS", "127.0.0.1", String(ports.tls)]
             let echo = try await Self.dcmtk("echoscu", Self.clientCertificate(pki, "client") + peer)

@@ -75,15 +75,17 @@ struct TLSCredentials {
         return try Self.context(tls, keyPath: configuration.privateKeyFile)
     }
 
+    /// The key was parsed already: when BoringSSL refuses it with the certificate, the two are
+    /// not a pair.
     static func context(_ tls: TLSConfiguration, keyPath: String) throws(TLSFileError) -> NIOSSLContext {
         do {
             return try NIOSSLContext(configuration: tls)
+        } catch NIOSSLError.failedToLoadPrivateKey {
+            throw TLSFileError(
+                file: .privateKey, path: keyPath, problem: "the private key does not match the certificate")
         } catch {
-            let text = "\(error)"
-            let problem =
-                text.contains("KEY_VALUES_MISMATCH") || text.contains("values mismatch")
-                ? "the private key does not match the certificate" : "cannot be used with the certificate (\(text))"
-            throw TLSFileError(file: .privateKey, path: keyPath, problem: problem)
+            throw TLSFileError(
+                file: .privateKey, path: keyPath, problem: "cannot be used with the certificate (\(error))")
         }
     }
 
