@@ -149,6 +149,18 @@ struct DICOMTLSServerTests {
         await #expect(throws: ConfigurationError.self) { try await settings.checkTLSFiles() }
     }
 
+    @Test func apusServeRefusesToStartWithAKeyThatIsNotTheCertificates() async throws {
+        let pki = try await TestCertificates.make()
+        let data = try TemporaryDirectory()
+        let serve = try await ApusBinary.run([
+            "serve", "--data", data.path, "--dicom-port", "0", "--http-port", "0", "--dicom-tls-port", "0",
+            "--tls-certificate", pki.path("server-1.crt"), "--tls-key", pki.path("client.key"),
+        ])
+        #expect(serve.status == 2)
+        #expect(serve.errors.contains("APUS_TLS_KEY_FILE"), "\(serve.errors)")
+        #expect(serve.errors.contains("the private key does not match the certificate"), "\(serve.errors)")
+    }
+
     @Test func settingsFromTheEnvironment() throws {
         let settings = try ServerConfiguration.load(
             file: nil,
