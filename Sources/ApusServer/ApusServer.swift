@@ -35,7 +35,9 @@ public struct ApusServer: Sendable {
             let dicom = DICOMService(server: dicomServer(archive: archive), logger: logger, onListening: onListening)
             let http = HTTPAPI(
                 archive: archive,
-                configuration: HTTPAPI.Configuration(host: configuration.httpHost, port: configuration.httpPort),
+                configuration: HTTPAPI.Configuration(
+                    host: configuration.httpHost, port: configuration.httpPort,
+                    maximumInstanceSize: configuration.maximumInstanceSize),
                 logger: logger
             ).application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])

@@ -12,11 +12,16 @@ public struct HTTPAPI: Sendable {
         public var port: Int
         /// What the server calls itself in `Server` headers and logs.
         public var serverName: String
+        /// A STOW-RS part (one instance) may not be larger; each is held whole while stored.
+        public var maximumInstanceSize: Int
 
-        public init(host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus") {
+        public init(
+            host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus", maximumInstanceSize: Int = 1 << 30
+        ) {
             self.host = host
             self.port = port
             self.serverName = serverName
+            self.maximumInstanceSize = maximumInstanceSize
         }
     }
 
@@ -36,6 +41,7 @@ public struct HTTPAPI: Sendable {
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
         addHealthRoutes(to: router)
+        addStoreRoutes(to: router.group("dicom-web"))
         return router
     }
 
