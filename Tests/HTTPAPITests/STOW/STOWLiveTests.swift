@@ -35,7 +35,9 @@ import Testing
                 reply = try STOWReply(json: ByteBuffer(bytes: Array(json)))
             }
             let parts = (object["sent"] as? [[String: Any]]) ?? (object["written"] as? [[String: Any]]) ?? []
-            sent = parts.map { SentPart(path: $0["path"] as? String, sop: $0["sop"] as? String, size: $0["size"] as? Int) }
+            sent = parts.map {
+                SentPart(path: $0["path"] as? String, sop: $0["sop"] as? String, size: $0["size"] as? Int)
+            }
         }
     }
 
@@ -70,6 +72,13 @@ import Testing
             // Every part has an answer, and most of the corpus is storable Part 10.
             #expect(reply.referenced.count + reply.failed.count == report.sent.count)
             #expect(reply.referenced.count > 100)
+            // The corpus holds one image in several transfer syntaxes under one SOP Instance
+            // UID: the copies after the first are kept out with the B000 warning.
+            let sentTwice = Set(
+                report.sent.compactMap(\.sop).filter { sop in report.sent.filter { $0.sop == sop }.count > 1 })
+            #expect(!sentTwice.isEmpty)
+            for item in reply.referenced where item.warning == 0xB000 { #expect(sentTwice.contains(item.sop)) }
+            #expect(reply.referenced.contains { $0.warning == 0xB000 })
             let stored = try await storedContents(of: archive)
             #expect(Set(stored.keys) == Set(reply.referenced.map(\.sop)))
             var candidates: [String: [[UInt8]]] = [:]
