@@ -43,7 +43,7 @@ extension STOWPartStore {
                 }
             }
         }
-        let resolver = BulkDataResolver(bulkData)
+        let resolver = STOWBulkDataResolver(bulkData)
         for document in metadata {
             let dataSets: [DataSet]
             do {
@@ -90,7 +90,7 @@ extension STOWPartStore {
 /// The bulk data parts of a request, by Content-Location, for the decoders; remembers the URIs
 /// that named no part, so that an instance with missing bulk data fails instead of being
 /// stored with empty values.
-final class BulkDataResolver: Sendable {
+final class STOWBulkDataResolver: Sendable {
     private let parts: [String: ByteBuffer]
     private let unresolved = Mutex<[String]>([])
 

@@ -79,14 +79,14 @@ extension HTTPAPI {
         _ module: StoreInstancesResponse, status: HTTPResponse.Status, reason: String?, request: Request,
         targetStudy: String?
     ) -> Response {
-        let dataSet = module.dataSet(baseURL: dicomWebBaseURL(of: request), targetStudy: targetStudy)
-        let xml = Self.prefersXML(request.headers[.accept])
+        let dataSet = module.dataSet(baseURL: storeRetrieveBaseURL(of: request), targetStudy: targetStudy)
+        let xml = Self.storeResponseIsXML(request.headers[.accept])
         var headers: HTTPFields = [.contentType: xml ? "application/dicom+xml" : "application/dicom+json"]
         // Warning (RFC 9111 §5.5) is not among HTTPTypes' predefined names.
         if let warning = HTTPFields.Element.Name("Warning") {
             if let reason {
-                headers.append(
-                    HTTPFields.Element(name: warning, value: "299 apus \"\(StoreInstancesResponse.headerSafe(reason))\""))
+                let text = StoreInstancesResponse.headerSafe(reason)
+                headers.append(HTTPFields.Element(name: warning, value: "299 apus \"\(text)\""))
             }
             for value in module.warningHeaders { headers.append(HTTPFields.Element(name: warning, value: value)) }
         }
@@ -104,7 +104,7 @@ extension HTTPAPI {
 
     /// XML when the Accept header asks for application/dicom+xml and not (first) for JSON,
     /// the DICOMweb default.
-    static func prefersXML(_ accept: String?) -> Bool {
+    static func storeResponseIsXML(_ accept: String?) -> Bool {
         guard let accept else { return false }
         let types = accept.split(separator: ",").compactMap { ContentTypeHeader(String($0))?.mediaType }
         guard let xml = types.firstIndex(of: "application/dicom+xml") else { return false }
@@ -116,7 +116,7 @@ extension HTTPAPI {
 
     /// `scheme://host/dicom-web` of this request, for Retrieve URLs: the Host header (HTTP/1.1)
     /// or :authority (HTTP/2), and X-Forwarded-Proto behind a TLS-terminating proxy.
-    func dicomWebBaseURL(of request: Request) -> String {
+    func storeRetrieveBaseURL(of request: Request) -> String {
         let forwarded = HTTPFields.Element.Name("X-Forwarded-Proto").flatMap { request.headers[$0] }
         let scheme = forwarded ?? request.head.scheme ?? "http"
         let host = request.head.authority ?? "localhost:\(configuration.port)"

@@ -79,7 +79,7 @@ import Testing
             #expect(!sentTwice.isEmpty)
             for item in reply.referenced where item.warning == 0xB000 { #expect(sentTwice.contains(item.sop)) }
             #expect(reply.referenced.contains { $0.warning == 0xB000 })
-            let stored = try await storedContents(of: archive)
+            let stored = try await STOWFixture.storedContents(of: archive)
             #expect(Set(stored.keys) == Set(reply.referenced.map(\.sop)))
             var candidates: [String: [[UInt8]]] = [:]
             for file in report.sent {
@@ -108,7 +108,7 @@ import Testing
             let reply = try #require(report.reply)
             #expect(reply.failed.isEmpty)
             #expect(reply.referenced.count == names.count)
-            let stored = try await storedContents(of: archive)
+            let stored = try await STOWFixture.storedContents(of: archive)
             #expect(stored.count == names.count)
             for file in report.sent {
                 let sop = try #require(file.sop)
@@ -124,7 +124,7 @@ import Testing
             let report = try await Self.run(Self.peer("stow_http.py", [base + "/studies", "truncated", ct]))
             #expect(report.status == 400)
             #expect(report.reply?.referenced.count == 1)
-            let stored = try await storedContents(of: archive)
+            let stored = try await STOWFixture.storedContents(of: archive)
             #expect(stored.values.first == Array(try Data(contentsOf: URL(fileURLWithPath: ct))))
         }
     }
@@ -134,12 +134,12 @@ import Testing
     /// the size of the upload, which it would exceed if the body were collected.
     @Test func twoHundredMegabyteUploadInBoundedMemory() async throws {
         try await Self.withServer { archive, base in
-            let baseline = residentBytes()
+            let baseline = Self.residentBytes()
             let peak = PeakSampler()
             let report = try await withThrowingTaskGroup(of: PeerReport?.self) { group in
                 group.addTask {
                     while !Task.isCancelled {
-                        peak.record(residentBytes())
+                        peak.record(Self.residentBytes())
                         try? await Task.sleep(for: .milliseconds(20))
                     }
                     return nil
@@ -174,18 +174,20 @@ import Testing
     }
 }
 
-/// VmRSS of this process, from /proc/self/status.
-func residentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-        return kilobytes * 1024
+extension STOWLiveTests {
+    /// VmRSS of this process, from /proc/self/status.
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+            return kilobytes * 1024
+        }
+        return 0
     }
-    return 0
-}
 
-final class PeakSampler: Sendable {
-    private let peak = Mutex(0)
-    func record(_ value: Int) { peak.withLock { $0 = max($0, value) } }
-    var value: Int { peak.withLock { $0 } }
+    final class PeakSampler: Sendable {
+        private let peak = Mutex(0)
+        func record(_ value: Int) { peak.withLock { $0 = max($0, value) } }
+        var value: Int { peak.withLock { $0 } }
+    }
 }
