@@ -51,6 +51,7 @@ public struct ApusServer: Sendable {
                 archive: archive,
                 configuration: HTTPAPI.Configuration(
                     host: configuration.resolvedHTTPHost, port: configuration.httpPort,
+                    maximumInstanceSize: configuration.maximumInstanceSize,
                     system: HTTPAPI.SystemDescription(
                         aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort)),
                 logger: logger, metricsRegistry: metricsRegistry, authentication: authentication

@@ -15,15 +15,18 @@ public struct HTTPAPI: Sendable {
         public var serverName: String
         /// What `/system` reports.
         public var system: SystemDescription
+        /// A STOW-RS part (one instance) may not be larger; each is held whole while stored.
+        public var maximumInstanceSize: Int
 
         public init(
-            host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus",
+            host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus", maximumInstanceSize: Int = 1 << 30,
             system: SystemDescription = SystemDescription()
         ) {
             self.host = host
             self.port = port
             self.serverName = serverName
             self.system = system
+            self.maximumInstanceSize = maximumInstanceSize
         }
     }
 
@@ -83,6 +86,7 @@ public struct HTTPAPI: Sendable {
         addHealthRoutes(to: router)
         addMetricsRoute(to: router)
         addSystemRoutes(to: router)
+        addStoreRoutes(to: router.group("dicom-web"))
         return router
     }
 
