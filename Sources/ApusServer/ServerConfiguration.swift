@@ -26,6 +26,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel = "info"
     /// The Storage SCPs a C-MOVE may send to, by AE title (the Move Destination).
     public var peers: [String: Peer] = [:]
+    /// Where blobs go: files under the data directory, or an S3 bucket.
+    public var storage = StorageSetting.files
+    /// S3 credentials; when absent, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    public var s3AccessKeyID: String?
+    public var s3SecretAccessKey: String?
+    /// The standard AWS variables (`awsVariables`) as they were at load time, for what an
+    /// `s3://` storage setting leaves out.
+    public var awsEnvironment: [String: String] = [:]
 
     /// A DICOM peer we connect to.
     public struct Peer: Sendable, Equatable {
@@ -73,6 +81,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                 try configuration.apply(key: key, value: value, source: name)
             }
         }
+        configuration.awsEnvironment = environment.filter { awsVariables.contains($0.key) && !$0.value.isEmpty }
         return configuration
     }
 
@@ -85,7 +94,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_ACCEPT_ANY_CALLED_AE_TITLE", "acceptsAnyCalledAETitle"),
         ("APUS_MAX_ASSOCIATIONS", "maximumAssociations"), ("APUS_MAX_PDU_LENGTH", "maximumPDULength"),
         ("APUS_MAX_INSTANCE_SIZE", "maximumInstanceSize"), ("APUS_LOG_LEVEL", "logLevel"),
-        ("APUS_PEERS", "peers"),
+        ("APUS_PEERS", "peers"), ("APUS_STORAGE", "storage"), ("APUS_S3_ACCESS_KEY_ID", "s3AccessKeyID"),
+        ("APUS_S3_SECRET_ACCESS_KEY", "s3SecretAccessKey"),
     ]
 
     /// The file's `{"AET": {"host": …, "port": …}}` in the environment's `AET@host:port,…`
@@ -174,6 +184,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             else { throw ConfigurationError(setting: source, problem: "'\(value)' is not a log level") }
             logLevel = value.lowercased()
         case "peers": peers = try Self.parsePeers(value, source: source)
+        case "storage": storage = try StorageSetting.parse(value, source: source)
+        case "s3AccessKeyID": s3AccessKeyID = value.isEmpty ? nil : value
+        case "s3SecretAccessKey": s3SecretAccessKey = value.isEmpty ? nil : value
         default:
             throw ConfigurationError(setting: source, problem: "unknown setting '\(key)'")
         }

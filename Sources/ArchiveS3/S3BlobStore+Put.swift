@@ -17,6 +17,8 @@ extension S3BlobStore {
         var pending = ByteBuffer()
         while pending.readableBytes <= partSize {
             guard var chunk = try await iterator.next() else {
+                // A cancelled AsyncStream ends as if complete: never store its truncated bytes.
+                try Task.checkCancellation()
                 try await putObject(key, body: pending)
                 return pending.readableBytes
             }
@@ -98,6 +100,7 @@ extension S3BlobStore {
                 inFlight += 1
             }
             while let (number, etag) = try await group.next() { etags[number] = etag }
+            try Task.checkCancellation()
             return (1...max(1, partNumber)).compactMap { etags[$0] }
         }
         try await completeUpload(key, uploadID: uploadID, etags: etags)

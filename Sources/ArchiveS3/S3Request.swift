@@ -28,7 +28,8 @@ struct S3Failure: Error, Sendable {
     func blobStoreError(key: BlobKey?, operation: String) -> BlobStoreError {
         let blobCode: BlobStoreError.Code =
             switch (status, code) {
-            case (404, _), (_, "NoSuchKey"): .notFound
+            // A missing bucket is a configuration problem, not a missing blob.
+            case (_, "NoSuchKey"), (404, nil), (404, ""): .notFound
             case (416, _), (_, "InvalidRange"): .invalidRange
             default: .io
             }
