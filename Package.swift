@@ -250,6 +250,7 @@ let package = Package(
             dependencies: [
                 "ApusServer",
                 "Archive",
+                "ArchiveS3",
                 "DICOM",
                 "DICOMNetwork",
                 .product(name: "NIOCore", package: "swift-nio"),
