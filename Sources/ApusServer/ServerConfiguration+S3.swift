@@ -1,4 +1,4 @@
-import ArchiveS3
+public import ArchiveS3
 
 extension ServerConfiguration {
     /// The standard AWS variables an `s3://` storage setting falls back on, as the AWS CLI

@@ -46,7 +46,7 @@ extension S3BlobStore {
                     code: .io, key: nil, operation: "list multipart uploads",
                     reason: "S3's listing of uploads is not readable XML")
             }
-            for upload in page.uploads where upload.initiated <= cutoff {
+            for upload in Self.abandoned(page.uploads, prefix: configuration.prefix, initiatedBefore: cutoff) {
                 try await client.sendIgnoringCancellation(
                     S3Request(
                         method: "DELETE", objectKey: upload.key, query: [("uploadId", upload.uploadID)],
@@ -56,6 +56,16 @@ extension S3BlobStore {
             markers = page.next
         } while markers != nil
         return removed
+    }
+}
+
+extension S3BlobStore {
+    /// The uploads to abort: under the prefix (also when a server ignores the listing's
+    /// prefix parameter) and started before the cutoff.
+    static func abandoned(
+        _ uploads: [S3Responses.UploadPage.Upload], prefix: String, initiatedBefore cutoff: Double
+    ) -> [S3Responses.UploadPage.Upload] {
+        uploads.filter { $0.key.hasPrefix(prefix) && $0.initiated <= cutoff }
     }
 }
 

@@ -1,6 +1,8 @@
 public import Archive
 import AsyncHTTPClient
+import Logging
 public import NIOCore
+import NIOHTTP1
 
 extension S3BlobStore {
     /// S3's limit on the parts of one upload.
@@ -101,7 +103,11 @@ extension S3BlobStore {
             }
             while let (number, etag) = try await group.next() { etags[number] = etag }
             try Task.checkCancellation()
-            return (1...max(1, partNumber)).compactMap { etags[$0] }
+            let ordered = (1...max(1, partNumber)).compactMap { etags[$0] }
+            guard ordered.count == partNumber else {
+                throw BlobStoreError(code: .io, key: key, operation: "write", reason: "a part's upload went missing")
+            }
+            return ordered
         }
         try await completeUpload(key, uploadID: uploadID, etags: etags)
         return total

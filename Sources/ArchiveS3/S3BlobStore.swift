@@ -3,6 +3,7 @@ public import AsyncHTTPClient
 import Foundation
 public import Logging
 public import NIOCore
+import NIOHTTP1
 
 /// Blobs as objects in an S3 bucket (AWS S3, MinIO, Ceph RGW, …), each under the configured
 /// prefix followed by its key. Objects are written whole (one PUT, or a multipart upload

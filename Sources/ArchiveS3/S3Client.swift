@@ -49,7 +49,8 @@ struct S3Client: Sendable {
                 method: request.method, path: path, query: request.query, headers: signed, payloadHash: payloadHash),
             at: timestamp)
         var headers = HTTPHeaders()
-        for (name, value) in signed where name != "host" { headers.add(name: name, value: value) }
+        // The Host header exactly as signed (AsyncHTTPClient would derive its own otherwise).
+        for (name, value) in signed { headers.add(name: name, value: value) }
         headers.add(name: "authorization", value: signature.authorization)
         let query = SigV4Signer.canonicalQuery(request.query)
         let url =
@@ -155,6 +156,7 @@ struct S3Client: Sendable {
             } catch {
                 lastError = error
             }
+            guard attempt < configuration.retry.maximumAttempts else { break }
             // A plain sleep would end at once in a cancelled task: wait on the event loop.
             let delay = configuration.retry.delay(afterAttempt: attempt)
             try? await httpClient.eventLoopGroup.any().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) {}

@@ -1,5 +1,6 @@
 import Archive
 import DICOM
+import DICOMNetwork
 import Foundation
 import Logging
 import NIOCore
@@ -27,8 +28,12 @@ struct S3EndToEndTests {
     static func withBucket<Result: Sendable>(
         _ bucket: String, create: Bool = true, _ body: (S3BlobStore) async throws -> Result
     ) async throws -> Result {
+        let text = try endpoint()
+        guard let endpoint = S3Endpoint(text) else {
+            throw Tools.ToolMissing(path: "an S3 API server at http://host:port (APUS_TEST_S3_ENDPOINT is '\(text)')")
+        }
         let configuration = S3Configuration(
-            bucket: bucket, endpoint: try #require(S3Endpoint(try endpoint())),
+            bucket: bucket, endpoint: endpoint,
             credentials: S3Credentials(accessKeyID: "apus-test", secretAccessKey: "apus-test-secret"))
         return try await S3BlobStore.with(configuration: configuration, logger: Logger(label: "test")) { store in
             if create {
