@@ -109,7 +109,7 @@ extension S3BlobStore {
             }
             return ordered
         }
-        try await completeUpload(key, uploadID: uploadID, etags: etags)
+        try await completeUpload(key, uploadID: uploadID, etags: etags, size: total)
         return total
     }
 
@@ -123,6 +123,16 @@ extension S3BlobStore {
                 code: .io, key: key, operation: "upload part \(number)", reason: "S3 sent no ETag for the part")
         }
         return etag
+    }
+
+    /// A retried completion whose first attempt did complete (its answer was lost) gets
+    /// NoSuchUpload: then the object is there, which its size confirms.
+    private func completeUpload(_ key: BlobKey, uploadID: String, etags: [String], size: Int) async throws {
+        do {
+            try await completeUpload(key, uploadID: uploadID, etags: etags)
+        } catch let error as BlobStoreError where error.reason.contains("NoSuchUpload") {
+            guard (try? await self.size(of: key)) == size else { throw error }
+        }
     }
 
     private func completeUpload(_ key: BlobKey, uploadID: String, etags: [String]) async throws {
