@@ -14,7 +14,7 @@ import Testing
 @Suite("Ingest measurement: files against S3")
 struct S3IngestMeasurement {
     static let clients = 4
-    static let instancesPerClient = 25
+    static let instancesPerClient = 16
     static let pixelBytes = 512 * 1024
 
     @Test func fourClientsIntoFilesAndIntoS3() async throws {
