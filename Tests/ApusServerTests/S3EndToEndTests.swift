@@ -17,9 +17,7 @@ struct S3EndToEndTests {
 
     static func endpoint() throws -> String {
         guard let endpoint = ProcessInfo.processInfo.environment["APUS_TEST_S3_ENDPOINT"], !endpoint.isEmpty else {
-            throw Tools.ToolMissing(
-                path: "an S3 API server: APUS_TEST_S3_ENDPOINT is not set (./scripts/test starts moto_server; "
-                    + "or eval \"$(scripts/s3-for-tests start)\")")
+            throw NoS3Server(detail: "APUS_TEST_S3_ENDPOINT is not set")
         }
         return endpoint
     }
@@ -30,7 +28,7 @@ struct S3EndToEndTests {
     ) async throws -> Result {
         let text = try endpoint()
         guard let endpoint = S3Endpoint(text) else {
-            throw Tools.ToolMissing(path: "an S3 API server at http://host:port (APUS_TEST_S3_ENDPOINT is '\(text)')")
+            throw NoS3Server(detail: "APUS_TEST_S3_ENDPOINT is '\(text)', not http://host:port")
         }
         let configuration = S3Configuration(
             bucket: bucket, endpoint: endpoint,
@@ -103,5 +101,14 @@ struct S3EndToEndTests {
             environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""])
         let (_, noCredentialsOutput) = noCredentials.waitForExit()
         #expect(noCredentialsOutput.contains("S3 storage needs credentials"), "\(noCredentialsOutput)")
+    }
+}
+
+/// These tests need a real S3 API server; without one they fail and say how to start it.
+struct NoS3Server: Error, CustomStringConvertible {
+    var detail: String
+    var description: String {
+        "\(detail): these tests need an S3 API server. ./scripts/test starts moto_server; "
+            + "or run eval \"$(scripts/s3-for-tests start)\" first"
     }
 }
