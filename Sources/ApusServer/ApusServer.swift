@@ -1,4 +1,5 @@
 public import Archive
+import ArchiveS3
 import ArchiveSQLite
 import AsyncHTTPClient
 import DICOM
@@ -53,7 +54,8 @@ public struct ApusServer: Sendable {
                     host: configuration.resolvedHTTPHost, port: configuration.httpPort,
                     maximumInstanceSize: configuration.maximumInstanceSize,
                     system: HTTPAPI.SystemDescription(
-                        aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort)),
+                        aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort,
+                        storageBackend: configuration.storageBackendName)),
                 logger: logger, metricsRegistry: metricsRegistry, authentication: authentication
             ).application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])
@@ -77,20 +79,40 @@ public struct ApusServer: Sendable {
     public func withArchive<Result: Sendable>(_ body: (Archive) async throws -> Result) async throws -> Result {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
-        let result: Result
-        do {
-            let blobs = try await FileBlobStore(root: configuration.dataDirectory + "/files")
-            var archiveConfiguration = Archive.Configuration()
-            archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
-            result = try await body(
-                Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
-        } catch {
-            try? await index.close()
-            throw error
+        return try await withBlobStore { blobs in
+            let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
+            let result: Result
+            do {
+                var archiveConfiguration = Archive.Configuration()
+                archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
+                result = try await body(
+                    Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
+            } catch {
+                try? await index.close()
+                throw error
+            }
+            try await index.close()
+            return result
         }
-        try await index.close()
-        return result
+    }
+
+    /// The configured blob store for the length of `body`. An S3 store is checked first (a
+    /// small object put, read back and deleted), so that a wrong bucket, endpoint or key stops
+    /// start-up with a plain message rather than failing the first C-STORE.
+    func withBlobStore<Result: Sendable>(_ body: (any BlobStore) async throws -> Result) async throws -> Result {
+        guard let s3 = try configuration.s3Configuration() else {
+            return try await body(try await FileBlobStore(root: configuration.dataDirectory + "/files"))
+        }
+        return try await S3BlobStore.with(configuration: s3, logger: logger) { store in
+            try await StorageProbe.check(store, configuration: s3)
+            logger.info(
+                "blobs in S3",
+                metadata: [
+                    "bucket": "\(s3.bucket)", "prefix": "\(s3.prefix)", "endpoint": "\(s3.endpoint)",
+                    "addressing": "\(s3.addressing.rawValue)",
+                ])
+            return try await body(store)
+        }
     }
 
     func dicomServer(archive: Archive) throws(ConfigurationError) -> DICOMServer {

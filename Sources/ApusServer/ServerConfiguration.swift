@@ -52,6 +52,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var dicomTLSVerifyPeer: Bool?
     /// How often the certificate files are checked for a rotated certificate.
     public var tlsReloadInterval: Duration = .seconds(10)
+    /// Where blobs go: files under the data directory, or an S3 bucket.
+    public var storage = StorageSetting.files
+    /// S3 credentials; when absent, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    public var s3AccessKeyID: String?
+    public var s3SecretAccessKey: String?
+    /// The standard AWS variables (`awsVariables`) as they were at load time, for what an
+    /// `s3://` storage setting leaves out.
+    public var awsEnvironment: [String: String] = [:]
 
     /// A DICOM peer we connect to.
     public struct Peer: Sendable, Equatable {
@@ -104,6 +112,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                 try configuration.apply(key: key, value: value, source: name)
             }
         }
+        configuration.awsEnvironment = environment.filter { awsVariables.contains($0.key) && !$0.value.isEmpty }
         return configuration
     }
 
@@ -124,6 +133,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_TLS_CERTIFICATE_FILE", "tlsCertificateFile"), ("APUS_TLS_KEY_FILE", "tlsKeyFile"),
         ("APUS_TLS_CA_FILE", "tlsCAFile"), ("APUS_DICOM_TLS_VERIFY_PEER", "dicomTLSVerifyPeer"),
         ("APUS_TLS_RELOAD_SECONDS", "tlsReloadSeconds"),
+        ("APUS_STORAGE", "storage"), ("APUS_S3_ACCESS_KEY_ID", "s3AccessKeyID"),
+        ("APUS_S3_SECRET_ACCESS_KEY", "s3SecretAccessKey"),
     ]
 
     /// The file's `{"AET": {"host": …, "port": …}}` in the environment's `AET@host:port,…`
@@ -234,6 +245,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "tlsCAFile": tlsCAFile = value.isEmpty ? nil : value
         case "dicomTLSVerifyPeer": dicomTLSVerifyPeer = try value.isEmpty ? nil : boolean()
         case "tlsReloadSeconds": tlsReloadInterval = .seconds(try number(in: 1...86_400))
+        case "storage": storage = try StorageSetting.parse(value, source: source)
+        case "s3AccessKeyID": s3AccessKeyID = value.isEmpty ? nil : value
+        case "s3SecretAccessKey": s3SecretAccessKey = value.isEmpty ? nil : value
         default:
             throw ConfigurationError(setting: source, problem: "unknown setting '\(key)'")
         }

@@ -9,11 +9,12 @@ import Prometheus
 /// DICOM on port 4242 as AE title APUS.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the archive: DICOM SCP (C-ECHO, C-STORE, C-FIND) over SQLite and files.",
+        abstract: "Run the archive: DICOM SCP (C-ECHO, C-STORE, C-FIND) over SQLite and files or an S3 bucket.",
         discussion: """
             Settings come from defaults, then --config FILE (JSON), then APUS_* environment \
             variables (APUS_AE_TITLE, APUS_DICOM_PORT, APUS_DATA_DIR, APUS_DATABASE_PATH, \
-            APUS_DUPLICATE_POLICY, APUS_ALLOWED_CALLING_AE_TITLES, APUS_MAX_ASSOCIATIONS, …), \
+            APUS_DUPLICATE_POLICY, APUS_ALLOWED_CALLING_AE_TITLES, APUS_MAX_ASSOCIATIONS, APUS_STORAGE, \
+            APUS_S3_ACCESS_KEY_ID, APUS_S3_SECRET_ACCESS_KEY, …; S3 also reads the standard AWS_* variables), \
             then the options below.
 
             DICOM over TLS (PS3.15 Annex B) listens on its own port when one is given \
