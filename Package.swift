@@ -183,6 +183,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The Python peer the DICOMweb tests run (dicomweb-client, pydicom).
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -36,6 +36,7 @@ public struct HTTPAPI: Sendable {
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
         addHealthRoutes(to: router)
+        addDICOMwebRoutes(to: router)
         return router
     }
 
