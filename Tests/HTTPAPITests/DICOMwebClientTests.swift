@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import HTTPAPI
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -27,12 +28,13 @@ import Testing
                 if case .stored = try await archive.store(part10: bytes) { stored.append(path) }
             }
             #expect(stored.count == paths.count, "stored \(stored)")
+            let storedPaths = stored
             let api = HTTPAPI(archive: archive, logger: Logger(label: "test"))
             let app = Application(router: api.router())
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let result = try await PythonPeer.run(
-                    "dicomweb_read_checks.py", ["http://127.0.0.1:\(port)/dicom-web"] + stored)
+                    "dicomweb_read_checks.py", ["http://127.0.0.1:\(port)/dicom-web"] + storedPaths)
                 #expect(result.status == 0, "\(result)")
                 #expect(result.output.contains(" passed, 0 failed"), "\(result)")
             }

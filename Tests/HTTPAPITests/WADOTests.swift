@@ -2,6 +2,7 @@ import Archive
 import DICOM
 import Foundation
 import HTTPAPI
+import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -15,7 +16,9 @@ import Testing
         patientID: "P9", study: "1.2.826.0.1.3680043.10.9", series: "1.2.826.0.1.3680043.10.9.1",
         sop: "1.2.826.0.1.3680043.10.9.1.1")
 
-    static var singlePath: String { "/dicom-web/studies/\(single.study)/series/\(single.series)/instances/\(single.sop)" }
+    static var singlePath: String {
+        "/dicom-web/studies/\(single.study)/series/\(single.series)/instances/\(single.sop)"
+    }
     static var multiFramePath: String {
         "/dicom-web/studies/\(multiFrame.study)/series/\(multiFrame.series)/instances/\(multiFrame.sop)"
     }
@@ -30,15 +33,22 @@ import Testing
                 ("/dicom-web/studies/\(Self.single.study)/series/\(Self.multiFrame.series)", [second]),
                 (Self.singlePath, [first]),
             ] {
-                for accept in [nil, "multipart/related; type=\"application/dicom\"; transfer-syntax=*",
-                    "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.1"]
-                {
+                for accept in [
+                    nil, "multipart/related; type=\"application/dicom\"; transfer-syntax=*",
+                    "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.1",
+                ] {
                     let response = try await client.get(path, accept: accept)
                     #expect(response.status == .ok, "\(path) \(accept ?? "-")")
-                    #expect(response.headers[.contentType]?.hasPrefix("multipart/related; type=\"application/dicom\"") == true)
-                    let parts = try #require(MultipartParts.parse(response.body, contentType: response.headers[.contentType]))
+                    #expect(
+                        response.headers[.contentType]?.hasPrefix("multipart/related; type=\"application/dicom\"")
+                            == true)
+                    let parts = try #require(
+                        MultipartParts.parse(response.body, contentType: response.headers[.contentType]))
                     #expect(parts.map(\.body) == expected.map { Array($0.readableBytesView) }, "\(path)")
-                    #expect(parts.allSatisfy { $0.headers["content-type"] == "application/dicom; transfer-syntax=1.2.840.10008.1.2.1" })
+                    #expect(
+                        parts.allSatisfy {
+                            $0.headers["content-type"] == "application/dicom; transfer-syntax=1.2.840.10008.1.2.1"
+                        })
                 }
             }
         }
@@ -55,12 +65,15 @@ import Testing
             response = try await client.get(
                 "/dicom-web/studies/\(Self.other.study)/series/\(Self.single.series)/instances/\(Self.single.sop)")
             #expect(response.status == .notFound)
-            response = try await client.get("\(Self.singlePath)/metadata".replacingOccurrences(of: Self.single.series, with: Self.other.series))
+            response = try await client.get(
+                "/dicom-web/studies/\(Self.single.study)/series/\(Self.other.series)/instances/\(Self.single.sop)/metadata"
+            )
             #expect(response.status == .notFound)
             response = try await client.get("/dicom-web/studies/not-a-uid")
             #expect(response.status == .badRequest)
             response = try await client.get(
-                Self.singlePath, accept: "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50")
+                Self.singlePath,
+                accept: "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50")
             #expect(response.status == .notAcceptable)
             #expect(response.text.contains("transcoding"))
             response = try await client.get(Self.singlePath, accept: "application/json")
@@ -82,7 +95,8 @@ import Testing
             let privateURI = try #require((metadata["00091001"] as? [String: Any])?["BulkDataURI"] as? String)
             #expect(pixelURI.hasSuffix("\(Self.singlePath)/bulk/7FE00010"))
             for (uri, expected) in [(pixelURI, Self.single.pixelBytes), (privateURI, Self.single.bulkValue ?? [])] {
-                let path = String(uri[try #require(uri.range(of: "/dicom-web"))].lowerBound...)
+                let range = try #require(uri.range(of: "/dicom-web"))
+                let path = String(uri[range.lowerBound...])
                 let bulk = try await client.get(path)
                 #expect(bulk.status == .ok)
                 let parts = try #require(MultipartParts.parse(bulk.body, contentType: bulk.headers[.contentType]))
@@ -117,7 +131,8 @@ import Testing
     @Test func wadoURIServesThePart10File() async throws {
         try await withDICOMweb { archive, client in
             let stored = try await Self.single.store(in: archive)
-            let query = "requestType=WADO&studyUID=\(Self.single.study)&seriesUID=\(Self.single.series)&objectUID=\(Self.single.sop)"
+            let query =
+                "requestType=WADO&studyUID=\(Self.single.study)&seriesUID=\(Self.single.series)&objectUID=\(Self.single.sop)"
             for prefix in ["/wado", "/dicom-web/wado"] {
                 var response = try await client.get("\(prefix)?\(query)")
                 #expect(response.status == .ok)
@@ -128,7 +143,8 @@ import Testing
                 #expect(response.text.contains("image/jpeg"))
                 response = try await client.get("\(prefix)?requestType=WADO&objectUID=\(Self.single.sop)")
                 #expect(response.status == .badRequest)
-                response = try await client.get("\(prefix)?\(query.replacingOccurrences(of: Self.single.sop, with: "1.2.3"))")
+                response = try await client.get(
+                    "\(prefix)?\(query.replacingOccurrences(of: Self.single.sop, with: "1.2.3"))")
                 #expect(response.status == .notFound)
             }
         }
@@ -162,7 +178,8 @@ import Testing
                 let elapsed = ContinuousClock.now - start
                 #expect(response.status == .ok)
                 #expect(response.jsonArray.count == 2000)
-                timings.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                timings.append(
+                    Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
             }
             let sorted = timings.sorted()
             print("study metadata, 2000 instances: median \(sorted[2]) ms, min \(sorted[0]) ms (target < 300 ms)")

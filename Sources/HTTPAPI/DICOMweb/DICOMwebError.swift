@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// The refusals of the DICOMweb routes, each with the reason the client reads in the body.
@@ -18,6 +19,12 @@ enum DICOMwebError {
     /// the agent, the quoted text.
     static func warning(_ text: String) -> String {
         "299 Apus \"\(text.replacingQuotes())\""
+    }
+
+    /// One `Warning` header field per text (HTTPTypes has no constant for the name).
+    static func warningFields(_ texts: [String]) -> [HTTPField] {
+        guard let name = HTTPField.Name("Warning") else { return [] }
+        return texts.map { HTTPField(name: name, value: warning($0)) }
     }
 }
 

@@ -12,7 +12,7 @@ struct DICOMwebURLs: Sendable {
     }
 
     init(request: Request, fallbackPort: Int) {
-        let authority = request.head.authority ?? request.headers[.host] ?? "localhost:\(fallbackPort)"
+        let authority = request.head.authority ?? "localhost:\(fallbackPort)"
         // Behind a proxy that ends TLS, the scheme the client used.
         let forwarded = request.headers.first { $0.name.canonicalName == "x-forwarded-proto" }?.value
         let scheme = forwarded ?? request.head.scheme ?? "http"

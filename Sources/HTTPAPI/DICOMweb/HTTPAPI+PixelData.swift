@@ -1,6 +1,8 @@
 import Archive
 import DICOM
+import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 extension HTTPAPI {
@@ -17,7 +19,7 @@ extension HTTPAPI {
                 pixels = try PixelDataFrames(dataSet: file.dataSet)
                 frames = try pixels.select(numbers)
             } catch {
-                throw DICOMwebError.notFound(error.description)
+                throw DICOMwebError.notFound("\(error)")
             }
             return try pixelDataResponse(
                 frames, encapsulated: pixels.isEncapsulated, instance: instance, accept: request.headers[.accept])
@@ -36,7 +38,7 @@ extension HTTPAPI {
                 do {
                     frames = try PixelDataFrames(dataSet: file.dataSet).frames
                 } catch {
-                    throw DICOMwebError.notFound(error.description)
+                    throw DICOMwebError.notFound("\(error)")
                 }
                 return try pixelDataResponse(
                     frames, encapsulated: true, instance: instance, accept: request.headers[.accept])

@@ -1,5 +1,6 @@
 import Archive
 import DICOM
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -63,8 +64,7 @@ extension HTTPAPI {
                     + "Additional results can be requested.")
         }
         let urls = DICOMwebURLs(request: request, fallbackPort: configuration.port)
-        var headers = HTTPFields()
-        for warning in warnings { headers.append(HTTPField(name: .warning, value: DICOMwebError.warning(warning))) }
+        var headers = HTTPFields(DICOMwebError.warningFields(warnings))
         let answers = archive.find(query).map { search.answer(from: $0, urls: urls) }
         switch format {
         case .json:

@@ -1,5 +1,6 @@
 import Archive
 import DICOM
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -103,7 +104,8 @@ extension HTTPAPI {
             let multipart = MultipartWriter()
             headers[.contentType] = multipart.contentType(type: "application/dicom+xml")
             return Response(
-                status: .ok, headers: headers, body: DICOMwebBodies.xmlMetadata(archive.metadata(matching: query), urls: urls, multipart))
+                status: .ok, headers: headers,
+                body: DICOMwebBodies.xmlMetadata(archive.metadata(matching: query), urls: urls, multipart))
         }
     }
 }

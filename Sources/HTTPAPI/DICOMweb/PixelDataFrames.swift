@@ -54,7 +54,8 @@ struct PixelDataFrames {
         }
         let frameLength = frameBits / 8
         guard frameLength * count <= bytes.readableBytes else {
-            throw .malformed("\(count) frames of \(frameLength) bytes exceed the \(bytes.readableBytes) bytes of pixel data")
+            throw .malformed(
+                "\(count) frames of \(frameLength) bytes exceed the \(bytes.readableBytes) bytes of pixel data")
         }
         return (0..<count).compactMap { index in
             bytes.getSlice(at: bytes.readerIndex + index * frameLength, length: frameLength)

@@ -93,7 +93,8 @@ struct QIDORequest: Sendable {
         includeRetrieveURL = returnKeys.contains(.retrieveURL)
         includeAvailability = returnKeys.contains(.instanceAvailability)
         identifier = try QIDORequest.identifier(
-            level: level, matches: matches, returnKeys: returnKeys.filter { QIDODefaults.isReturnable($0, level: level) })
+            level: level, matches: matches,
+            returnKeys: returnKeys.filter { QIDODefaults.isReturnable($0, level: level) })
     }
 
     /// A `limit` value: a positive integer; one above `maximum` (or too large to be a

@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import HTTPAPI
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -39,4 +40,8 @@ extension TestResponse {
 /// The first value of an attribute of a DICOM JSON object.
 func firstValue(_ object: [String: Any], _ tag: String) -> Any? {
     ((object[tag] as? [String: Any])?["Value"] as? [Any])?.first
+}
+
+extension HTTPField.Name {
+    static let warning = HTTPField.Name("Warning")!
 }

@@ -82,7 +82,8 @@ enum MultipartParts {
 
     static func parse(_ body: ByteBuffer, contentType: String?) -> [Part]? {
         guard let contentType, let range = contentType.range(of: "boundary=") else { return nil }
-        let boundary = contentType[range.upperBound...].split(separator: ";")[0].trimmingCharacters(in: .init(charactersIn: "\" "))
+        let boundary = contentType[range.upperBound...].split(separator: ";")[0].trimmingCharacters(
+            in: .init(charactersIn: "\" "))
         let bytes = Array(body.readableBytesView)
         let delimiter = Array("--\(boundary)".utf8)
         var starts: [Int] = []

@@ -16,7 +16,7 @@ enum PythonPeer {
         let command = ["-k", "5", String(timeout), "/usr/bin/env", "python3", path] + arguments
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try runSynchronously("/usr/bin/timeout", command) })
+                continuation.resume(with: Swift.Result { try runSynchronously("/usr/bin/timeout", command) })
             }
         }
     }
@@ -33,15 +33,17 @@ enum PythonPeer {
             """
         let result = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Swift.Result {
-                    try runSynchronously("/usr/bin/env", ["python3", "-c", code] + names)
-                })
+                continuation.resume(
+                    with: Swift.Result {
+                        try runSynchronously("/usr/bin/env", ["python3", "-c", code] + names)
+                    })
             }
         }
         let paths = result.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("/") }
         guard result.status == 0, paths.count == names.count else {
             throw PeerMissing(
-                description: "pydicom's test files not found (./scripts/test installs pydicom and pydicom-data): \(result)")
+                description:
+                    "pydicom's test files not found (./scripts/test installs pydicom and pydicom-data): \(result)")
         }
         return paths
     }
@@ -51,7 +53,7 @@ enum PythonPeer {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("apus-peer-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
