@@ -43,14 +43,21 @@ extension DICOMwebBodies {
     static func jsonObjects<Objects: AsyncSequence & Sendable>(_ objects: Objects) -> ResponseBody
     where Objects.Element == ByteBuffer {
         ResponseBody { writer in
-            var separator = "["
+            // Objects are small (a few KiB): gathered into writes of about 64 KiB, since each
+            // write costs a trip through the channel.
+            var pending = ByteBuffer(string: "[")
+            var first = true
             for try await object in objects {
-                var buffer = ByteBuffer(string: separator)
-                buffer.writeImmutableBuffer(object)
-                try await writer.write(buffer)
-                separator = ","
+                if !first { pending.writeStaticString(",") }
+                first = false
+                pending.writeImmutableBuffer(object)
+                if pending.readableBytes >= 65_536 {
+                    try await writer.write(pending)
+                    pending = ByteBuffer()
+                }
             }
-            try await writer.write(ByteBuffer(string: separator == "[" ? "[]" : "]"))
+            pending.writeStaticString("]")
+            try await writer.write(pending)
             try await writer.finish(nil)
         }
     }
@@ -66,7 +73,7 @@ extension DICOMwebBodies {
             let decoder = DICOMJSONDecoder(bulkData: { _ in ByteBuffer(bytes: [0]) })
             for try await object in objects {
                 let dataSet = try decoder.decode(object)
-                let uids = TopLevelUIDs.read(object.readableBytesView)
+                let uids = TopLevelUIDs.read(object)
                 var prefix: String?
                 if let study = uids.study, let series = uids.series, let instance = uids.instance {
                     prefix = urls.bulkPrefix(study, series, instance)
