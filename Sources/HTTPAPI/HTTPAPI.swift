@@ -25,6 +25,8 @@ public struct HTTPAPI: Sendable {
     public let archive: Archive
     public let configuration: Configuration
     public let logger: Logger
+    /// Set when the server listens: what absolute URLs name when a client's Host header has no port.
+    let listeningPort = ListeningPort()
 
     public init(archive: Archive, configuration: Configuration = Configuration(), logger: Logger) {
         self.archive = archive
@@ -50,8 +52,10 @@ public struct HTTPAPI: Sendable {
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serverName),
-            onServerRunning: { channel in
-                onListening(channel.localAddress?.port ?? configuration.port)
+            onServerRunning: { [listeningPort] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                listeningPort.record(port)
+                onListening(port)
             },
             logger: logger)
     }

@@ -29,9 +29,10 @@ import Testing
             }
             #expect(stored.count == paths.count, "stored \(stored)")
             let storedPaths = stored
+            // The server as `apus serve` runs it: dicomweb-client sends Host headers without the
+            // port, which the bulk data URIs and RetrieveURLs must survive.
             let api = HTTPAPI(archive: archive, logger: Logger(label: "test"))
-            let app = Application(router: api.router())
-            try await app.test(.live) { client in
+            try await api.application().test(.live) { client in
                 let port = try #require(client.port)
                 let result = try await PythonPeer.run(
                     "dicomweb_read_checks.py", ["http://127.0.0.1:\(port)/dicom-web"] + storedPaths)

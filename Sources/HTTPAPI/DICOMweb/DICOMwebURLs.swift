@@ -11,11 +11,18 @@ struct DICOMwebURLs: Sendable {
         self.root = root
     }
 
-    init(request: Request, fallbackPort: Int) {
-        let authority = request.head.authority ?? "localhost:\(fallbackPort)"
+    /// - Parameter port: the port this server listens on.
+    init(request: Request, port: Int) {
+        var authority = request.head.authority ?? "localhost:\(port)"
         // Behind a proxy that ends TLS, the scheme the client used.
-        let forwarded = request.headers.first { $0.name.canonicalName == "x-forwarded-proto" }?.value
-        let scheme = forwarded ?? request.head.scheme ?? "http"
+        let forwardedProto = request.headers.first { $0.name.canonicalName == "x-forwarded-proto" }?.value
+        let proxied = request.headers.contains { $0.name.canonicalName.hasPrefix("x-forwarded-") }
+        let scheme = forwardedProto ?? request.head.scheme ?? "http"
+        // Some clients (dicomweb-client 0.61) send a Host without the port they connected to. A
+        // client that reached us directly connected to our port, so the URLs name it; behind a
+        // proxy the Host is the proxy's, left as it is.
+        let hasPort = authority.hasPrefix("[") ? authority.contains("]:") : authority.contains(":")
+        if !proxied, !hasPort, port != (scheme == "https" ? 443 : 80) { authority += ":\(port)" }
         self.init(root: "\(scheme)://\(authority)/dicom-web")
     }
 

@@ -63,7 +63,7 @@ extension HTTPAPI {
                 "The number of results exceeded the maximum supported by the server. "
                     + "Additional results can be requested.")
         }
-        let urls = DICOMwebURLs(request: request, fallbackPort: configuration.port)
+        let urls = DICOMwebURLs(request: request, port: listeningPort.value ?? configuration.port)
         var headers = HTTPFields(DICOMwebError.warningFields(warnings))
         let answers = archive.find(query).map { search.answer(from: $0, urls: urls) }
         switch format {

@@ -93,7 +93,7 @@ extension HTTPAPI {
         var exists = false
         for try await _ in archive.instances(matching: probe) { exists = true }
         guard exists else { throw DICOMwebError.notFound("no \(target.description)") }
-        let urls = DICOMwebURLs(request: request, fallbackPort: configuration.port)
+        let urls = DICOMwebURLs(request: request, port: listeningPort.value ?? configuration.port)
         var headers = HTTPFields()
         switch format {
         case .json:
