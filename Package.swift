@@ -241,7 +241,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // The Python peers of the live STOW-RS tests (dicomweb-client, plain HTTP).
+            // The Python peers of the DICOMweb tests (dicomweb-client, pydicom, plain HTTP).
             exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),

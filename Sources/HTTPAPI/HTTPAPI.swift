@@ -62,6 +62,8 @@ public struct HTTPAPI: Sendable {
     public let authentication: Authentication
     /// One line per request: who did what to which resource, and how it ended.
     public let audit: Logger
+    /// Set when the server listens: what absolute URLs name when a client's Host header has no port.
+    let listeningPort = ListeningPort()
 
     public init(
         archive: Archive, configuration: Configuration = Configuration(), logger: Logger,
@@ -87,6 +89,7 @@ public struct HTTPAPI: Sendable {
         addMetricsRoute(to: router)
         addSystemRoutes(to: router)
         addStoreRoutes(to: router.group("dicom-web"))
+        addDICOMwebRoutes(to: router)
         return router
     }
 
@@ -100,8 +103,10 @@ public struct HTTPAPI: Sendable {
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serverName),
-            onServerRunning: { channel in
-                onListening(channel.localAddress?.port ?? configuration.port)
+            onServerRunning: { [listeningPort] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                listeningPort.record(port)
+                onListening(port)
             },
             logger: logger)
     }
