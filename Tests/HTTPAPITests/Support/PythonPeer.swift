@@ -66,7 +66,3 @@ enum PythonPeer {
         return Result(status: process.terminationStatus, output: text)
     }
 }
-
-struct PeerMissing: Error, CustomStringConvertible {
-    var description: String
-}
