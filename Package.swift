@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
         .library(name: "Archive", targets: ["Archive"]),
         .library(name: "ArchiveSQLite", targets: ["ArchiveSQLite"]),
+        .library(name: "ArchivePostgres", targets: ["ArchivePostgres"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // swift-configuration support is not used (ServerConfiguration reads our settings).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
@@ -75,6 +77,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The PostgreSQL index for many replicas on one database (README, "PostgreSQL").
+        .target(
+            name: "ArchivePostgres",
+            dependencies: [
+                "Archive",
+                "DICOM",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // DICOMweb, the REST API, health and metrics over the archive, on Hummingbird.
         .target(
             name: "HTTPAPI",
@@ -95,6 +110,7 @@ let package = Package(
                 "DICOMNetwork",
                 "Archive",
                 "ArchiveSQLite",
+                "ArchivePostgres",
                 "HTTPAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -171,6 +187,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The behaviour every index must have, run against SQLite and PostgreSQL (a server named
+        // by APUS_TEST_POSTGRES_URL, which scripts/postgres-for-tests starts).
+        .testTarget(
+            name: "IndexStoreTests",
+            dependencies: [
+                "ArchiveSQLite",
+                "ArchivePostgres",
+                "Archive",
+                "DICOM",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
@@ -217,6 +249,8 @@ let package = Package(
             name: "ApusServerTests",
             dependencies: [
                 "ApusServer",
+                "ArchivePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "Archive",
                 "DICOM",
                 "DICOMNetwork",

@@ -1,4 +1,5 @@
 public import Archive
+import ArchivePostgres
 import ArchiveSQLite
 import DICOM
 import DICOMNetwork
@@ -52,23 +53,49 @@ public struct ApusServer: Sendable {
 
     /// The archive on the configured storage, for the length of `body`; the index is closed
     /// after, whatever `body` does. `apus serve` and `apus import` both go through here.
+    /// PostgreSQL when `databaseURL` is set, SQLite otherwise.
     public func withArchive<Result: Sendable>(_ body: (Archive) async throws -> Result) async throws -> Result {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        if let url = configuration.databaseURL {
+            let postgres = try postgresConfiguration(url: url)
+            do {
+                return try await PostgresIndexStore.withStore(configuration: postgres, logger: logger) { index in
+                    try await withArchive(index: index, body)
+                }
+            } catch let error as PostgresIndexError {
+                throw ConfigurationError(
+                    setting: "databaseURL (\(PostgresIndexStore.Configuration.redacted(url)))",
+                    problem: "\(error)")
+            }
+        }
         let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
         let result: Result
         do {
-            let blobs = try await FileBlobStore(root: configuration.dataDirectory + "/files")
-            var archiveConfiguration = Archive.Configuration()
-            archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
-            result = try await body(
-                Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
+            result = try await withArchive(index: index, body)
         } catch {
             try? await index.close()
             throw error
         }
         try await index.close()
         return result
+    }
+
+    private func withArchive<Result: Sendable>(
+        index: any IndexStore, _ body: (Archive) async throws -> Result
+    ) async throws -> Result {
+        let blobs = try await FileBlobStore(root: configuration.dataDirectory + "/files")
+        var archiveConfiguration = Archive.Configuration()
+        archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
+        return try await body(Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
+    }
+
+    private func postgresConfiguration(url: String) throws(ConfigurationError) -> PostgresIndexStore.Configuration {
+        do {
+            return try PostgresIndexStore.Configuration(url: url)
+        } catch {
+            throw ConfigurationError(setting: "databaseURL", problem: error.problem)
+        }
     }
 
     func dicomServer(archive: Archive) -> DICOMServer {

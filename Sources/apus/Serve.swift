@@ -7,10 +7,10 @@ import Logging
 /// DICOM on port 4242 as AE title APUS.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the archive: DICOM SCP (C-ECHO, C-STORE, C-FIND) over SQLite and files.",
+        abstract: "Run the archive: DICOM SCP and HTTP over SQLite (or PostgreSQL) and files.",
         discussion: """
             Settings come from defaults, then --config FILE (JSON), then APUS_* environment \
-            variables (APUS_AE_TITLE, APUS_DICOM_PORT, APUS_DATA_DIR, APUS_DATABASE_PATH, \
+            variables (APUS_AE_TITLE, APUS_DICOM_PORT, APUS_DATA_DIR, APUS_DATABASE_PATH, APUS_DATABASE_URL, \
             APUS_DUPLICATE_POLICY, APUS_ALLOWED_CALLING_AE_TITLES, APUS_MAX_ASSOCIATIONS, …), \
             then the options below.
             """)
@@ -26,14 +26,26 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("ae-title"), help: "Our AE title (default APUS).")
     var aeTitle: String?
 
+    @Option(
+        name: .customLong("database"),
+        help: "PostgreSQL index: postgres://user:password@host:port/database?sslmode=require (default: SQLite).")
+    var database: String?
+
     mutating func run() async throws {
         let settings = try storage.settings(
             command: "serve",
             overrides: [
                 ("dicomPort", dicomPort.map(String.init), "--dicom-port"),
                 ("httpPort", httpPort.map(String.init), "--http-port"), ("aeTitle", aeTitle, "--ae-title"),
+                ("databaseURL", database, "--database"),
             ])
         bootstrapLogging(level: settings.logLevel)
-        try await ApusServer(configuration: settings, logger: Logger(label: "apus")).run()
+        do {
+            try await ApusServer(configuration: settings, logger: Logger(label: "apus")).run()
+        } catch let error as ConfigurationError {
+            // A database that can't be reached or used: said in words, exit code 2 as other settings.
+            printError("apus serve: \(error)")
+            throw ExitCode(2)
+        }
     }
 }

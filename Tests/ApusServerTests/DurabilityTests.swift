@@ -129,7 +129,8 @@ struct ServerProcess {
     let process = Process()
     let output = Pipe()
 
-    init(dataDirectory: String) throws {
+    /// `environment` adds to (or overrides) this process's variables, `APUS_DATABASE_URL` for one.
+    init(dataDirectory: String, environment extra: [String: String] = [:]) throws {
         let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(".build/debug/apus").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -139,6 +140,7 @@ struct ServerProcess {
         process.arguments = ["serve", "--dicom-port", "0", "--http-port", "0", "--data", dataDirectory]
         var environment = ProcessInfo.processInfo.environment
         environment["APUS_DICOM_HOST"] = "127.0.0.1"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardError = output
         process.standardOutput = output
