@@ -1,4 +1,4 @@
-public import PostgresNIO
+import PostgresNIO
 
 /// Failures of the PostgreSQL index that are not a query's own error.
 public enum PostgresIndexError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -32,7 +32,7 @@ extension PostgresIndexStore {
                         throw error
                     }
                 }
-            } catch where Self.isTransient(error) && attempt < configuration.attempts {
+            } catch let error where Self.isTransient(error) && attempt < configuration.attempts {
                 logger.notice(
                     "index transaction retried",
                     metadata: ["operation": "\(operation)", "attempt": "\(attempt)", "reason": "\(Self.reason(error))"])
@@ -51,7 +51,7 @@ extension PostgresIndexStore {
         while true {
             do {
                 return try await body(client)
-            } catch where Self.isTransient(error) && attempt < configuration.attempts {
+            } catch let error where Self.isTransient(error) && attempt < configuration.attempts {
                 try await Task.sleep(for: delay)
                 delay *= 2
                 attempt += 1

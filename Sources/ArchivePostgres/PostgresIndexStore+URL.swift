@@ -1,5 +1,5 @@
 import Foundation
-public import PostgresNIO
+import PostgresNIO
 
 extension PostgresIndexStore.Configuration {
     /// The connection a libpq-style URL describes:

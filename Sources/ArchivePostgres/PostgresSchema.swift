@@ -31,7 +31,38 @@ enum PostgresSchema {
     static var latestVersion: Int { migrations.last?.version ?? 0 }
 
     static let migrations: [Migration] = [
-        Migration(version: 1, compatibleFrom: 1, transactional: true, statements: tables + indexes + counterTriggers)
+        Migration(version: 1, compatibleFrom: 1, transactional: true, statements: tables + indexes + counterTriggers),
+        // Expand only: new tables, which builds of version 1 never read.
+        Migration(version: 2, compatibleFrom: 1, transactional: true, statements: blobTables),
+    ]
+
+    /// Files in the database (`PostgresBlobStore`): an upload's chunks are written, each in
+    /// its own short statement, before the `blobs` row that makes them visible commits.
+    private static let blobTables: [String] = [
+        """
+        CREATE TABLE blob_uploads (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            started timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE blob_chunks (
+            upload_id bigint NOT NULL REFERENCES blob_uploads (id) ON DELETE CASCADE,
+            "offset" bigint NOT NULL,
+            bytes bytea NOT NULL,
+            PRIMARY KEY (upload_id, "offset")
+        )
+        """,
+        // Pixel data is mostly compressed already: TOAST would try to compress it again.
+        "ALTER TABLE blob_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL",
+        """
+        CREATE TABLE blobs (
+            key text COLLATE "C" PRIMARY KEY,
+            upload_id bigint NOT NULL UNIQUE REFERENCES blob_uploads (id) ON DELETE CASCADE,
+            size bigint NOT NULL,
+            modified timestamptz NOT NULL DEFAULT now()
+        )
+        """,
     ]
 
     private static let tables: [String] = [

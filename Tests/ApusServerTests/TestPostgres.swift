@@ -25,7 +25,7 @@ enum TestPostgres {
             try await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
             return result
         } catch {
-            try? await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
+            _ = try? await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
             throw error
         }
     }

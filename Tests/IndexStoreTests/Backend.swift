@@ -24,7 +24,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// A new location, removed after `body` (the database dropped).
-    func withLocation<T>(_ body: (Location) async throws -> T) async throws -> T {
+    func withLocation<T: Sendable>(_ body: (Location) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("index-store-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -40,7 +40,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// The index at `location`, open for the length of `body`.
-    func withIndex<T>(
+    func withIndex<T: Sendable>(
         at location: Location, pageSize: Int = 256, logger: Logger, _ body: (any IndexStore) async throws -> T
     ) async throws -> T {
         switch self {
@@ -87,7 +87,7 @@ enum TestDatabase {
         return configuration
     }
 
-    static func with<T>(_ body: (PostgresIndexStore.Configuration) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(_ body: (PostgresIndexStore.Configuration) async throws -> T) async throws -> T {
         let server = try serverConfiguration()
         let name = "apus_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await administer(server, "CREATE DATABASE \(name)")

@@ -16,7 +16,7 @@ struct TestArchive {
         return logger
     }
 
-    static func with<T>(
+    static func with<T: Sendable>(
         _ backend: Backend, configuration: Archive.Configuration = Archive.Configuration(), pageSize: Int = 256,
         _ body: (TestArchive) async throws -> T
     ) async throws -> T {
