@@ -31,6 +31,7 @@ enum PostgresErrorText {
             let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
             return message + state
         }
+        if error.code == .sslUnsupported { return "the server does not accept TLS, which sslmode asks for" }
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"
     }

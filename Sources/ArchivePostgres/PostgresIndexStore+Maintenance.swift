@@ -168,7 +168,11 @@ struct PostgresDeleter {
         let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: "DELETE FROM \(table) WHERE pk = $1 AND instance_count = 0 RETURNING pk",
-                binds: { var binds = PostgresBindings(); binds.append(pk); return binds }()), logger: logger)
+                binds: {
+                    var binds = PostgresBindings()
+                    binds.append(pk)
+                    return binds
+                }()), logger: logger)
         return try await !rows.collect().isEmpty
     }
 }

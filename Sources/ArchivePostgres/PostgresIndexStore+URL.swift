@@ -11,7 +11,9 @@ extension PostgresIndexStore.Configuration {
     public init(url text: String) throws(PostgresURLError) {
         guard let components = URLComponents(string: text),
             let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
-        else { throw PostgresURLError("'\(Self.redacted(text))' is not a postgres://user:password@host:port/database URL") }
+        else {
+            throw PostgresURLError("'\(Self.redacted(text))' is not a postgres://user:password@host:port/database URL")
+        }
         guard let host = components.host, !host.isEmpty else {
             throw PostgresURLError("the URL names no host")
         }

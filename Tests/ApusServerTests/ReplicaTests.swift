@@ -9,7 +9,9 @@ import Testing
 /// directory (the shared-volume topology) behave as one archive.
 @Suite("Two apus serve replicas on one PostgreSQL database")
 struct ReplicaTests {
-    @Test("stored through one, found and retrieved through the other; one study row under concurrent ingest; SIGKILL loses nothing acknowledged")
+    @Test(
+        "stored through one, found and retrieved through the other; one study row under concurrent ingest; SIGKILL loses nothing acknowledged"
+    )
     func replicas() async throws {
         try await TestPostgres.withDatabase { url in
             let directory = try TemporaryDirectory()
@@ -84,7 +86,9 @@ struct ReplicaTests {
         identifier.insert(DataElement(tag: .sopInstanceUID, vr: .UI, bytes: ByteBuffer()))
         let association = try await DICOMClient.connect(
             host: "127.0.0.1", port: port, callingAETitle: "TEST", calledAETitle: "APUS",
-            presentationContexts: [ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind)])
+            presentationContexts: [
+                ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind)
+            ])
         var uids: Set<String> = []
         for try await match in association.find(identifier) {
             if let uid = match.string(.sopInstanceUID) { uids.insert(uid) }
@@ -102,7 +106,9 @@ struct ReplicaTests {
         identifier.insert(DataElement(tag: .numberOfStudyRelatedSeries, vr: .IS, bytes: ByteBuffer()))
         let association = try await DICOMClient.connect(
             host: "127.0.0.1", port: port, callingAETitle: "TEST", calledAETitle: "APUS",
-            presentationContexts: [ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind)])
+            presentationContexts: [
+                ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind)
+            ])
         var matches: [DataSet] = []
         for try await match in association.find(identifier) { matches.append(match) }
         try await association.release()
@@ -118,9 +124,11 @@ struct ReplicaTests {
             host: "127.0.0.1", port: port, callingAETitle: "TEST", calledAETitle: "APUS",
             presentationContexts: [
                 ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelGet),
-                ProposedPresentationContext(abstractSyntax: .ctImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
+                ProposedPresentationContext(
+                    abstractSyntax: .ctImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
             ],
-            roleSelections: [UserInformation.RoleSelection(sopClassUID: .ctImageStorage, scuRole: false, scpRole: true)])
+            roleSelections: [UserInformation.RoleSelection(sopClassUID: .ctImageStorage, scuRole: false, scpRole: true)]
+        )
         let received = Mutex<[String: ByteBuffer]>([:])
         let result = try await association.get(identifier) { instance in
             received.withLock { $0[instance.request.affectedSOPInstanceUID.rawValue] = instance.dataSet }

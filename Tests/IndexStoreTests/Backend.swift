@@ -46,7 +46,8 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         switch self {
         case .sqlite:
             let index = try await SQLiteIndexStore.open(
-                path: location.directory + "/index.sqlite", configuration: SQLiteIndexStore.Configuration(pageSize: pageSize),
+                path: location.directory + "/index.sqlite",
+                configuration: SQLiteIndexStore.Configuration(pageSize: pageSize),
                 logger: logger)
             do {
                 let result = try await body(index)
@@ -98,13 +99,17 @@ enum TestDatabase {
             try await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
             return result
         } catch {
-            try? await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
+            _ = try? await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
             throw error
         }
     }
 
-    /// One statement on the server's maintenance database, on a connection of its own.
-    static func administer(_ server: PostgresIndexStore.Configuration, _ statement: String) async throws {
+    /// Statements on one connection of their own to the configuration's database; the text
+    /// of the last one's rows (first column).
+    @discardableResult
+    static func administer(_ server: PostgresIndexStore.Configuration, _ statements: String...) async throws
+        -> [String]
+    {
         var logger = Logger(label: "apus.tests.postgres")
         logger.logLevel = .critical
         let connection = try await PostgresConnection.connect(
@@ -114,8 +119,13 @@ enum TestDatabase {
                 database: server.client.database, tls: .disable),
             id: 1, logger: logger)
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            var result: [String] = []
+            for statement in statements {
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
+                result = try rows.map { try $0.makeRandomAccess()[0].decode(String?.self) ?? "" }
+            }
             try await connection.close()
+            return result
         } catch {
             try? await connection.close()
             throw error

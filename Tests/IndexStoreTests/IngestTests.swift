@@ -6,7 +6,8 @@ import Testing
 
 @Suite("Ingest")
 struct IngestTests {
-    @Test("generated studies are stored, indexed with counts, and come back byte-identical", arguments: Backend.allCases)
+    @Test(
+        "generated studies are stored, indexed with counts, and come back byte-identical", arguments: Backend.allCases)
     func generatedStudies(backend: Backend) async throws {
         let generated = GeneratedStudies()
         try await TestArchive.with(backend) { test in
@@ -42,7 +43,9 @@ struct IngestTests {
         }
     }
 
-    @Test("a duplicate under overwrite replaces blob, attributes and metadata in the one row", arguments: Backend.allCases)
+    @Test(
+        "a duplicate under overwrite replaces blob, attributes and metadata in the one row", arguments: Backend.allCases
+    )
     func duplicateOverwritten(backend: Backend) async throws {
         let generated = GeneratedStudies()
         try await TestArchive.with(backend, configuration: Archive.Configuration(duplicatePolicy: .overwrite)) { test in
@@ -161,7 +164,9 @@ struct IngestTests {
         }
     }
 
-    @Test("instances of one new study stored concurrently make one patient and one study row", arguments: Backend.allCases)
+    @Test(
+        "instances of one new study stored concurrently make one patient and one study row", arguments: Backend.allCases
+    )
     func concurrentNewStudy(backend: Backend) async throws {
         try await TestArchive.with(backend) { test in
             let count = 48
@@ -195,7 +200,9 @@ struct IngestTests {
         }
     }
 
-    @Test("a blob written without its index row (a crash between the two) is swept; indexed blobs stay", arguments: Backend.allCases)
+    @Test(
+        "a blob written without its index row (a crash between the two) is swept; indexed blobs stay",
+        arguments: Backend.allCases)
     func orphanSweep(backend: Backend) async throws {
         let generated = GeneratedStudies()
         try await TestArchive.with(backend) { test in
@@ -261,7 +268,9 @@ struct IngestTests {
         }
     }
 
-    @Test("deleting a study removes its rows, its blobs and its empty patient; the feed records it", arguments: Backend.allCases)
+    @Test(
+        "deleting a study removes its rows, its blobs and its empty patient; the feed records it",
+        arguments: Backend.allCases)
     func delete(backend: Backend) async throws {
         let generated = GeneratedStudies()
         try await TestArchive.with(backend) { test in

@@ -49,7 +49,9 @@ struct PydicomCorpusTests {
         return .accepted
     }
 
-    @Test("every file is stored, kept as a duplicate, or refused with a reason; stored ones read back identical", arguments: Backend.allCases)
+    @Test(
+        "every file is stored, kept as a duplicate, or refused with a reason; stored ones read back identical",
+        arguments: Backend.allCases)
     func corpusIngest(backend: Backend) async throws {
         let files = try Self.corpus()
         #expect(files.count > 100)

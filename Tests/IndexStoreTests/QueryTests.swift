@@ -151,7 +151,9 @@ struct QueryTests {
         }.map(\.identity)
     }
 
-    @Test("each matching rule at each level of both models answers exactly the expected entities, in storage order", arguments: Backend.allCases)
+    @Test(
+        "each matching rule at each level of both models answers exactly the expected entities, in storage order",
+        arguments: Backend.allCases)
     func matchingRules(backend: Backend) async throws {
         try await Self.withLoadedArchive(backend) { test in
             for testCase in Self.cases {
@@ -235,9 +237,11 @@ struct QueryTests {
         }
     }
 
-    @Test("limit and offset window the answers; results stream page by page; the cap holds", arguments: Backend.allCases)
+    @Test(
+        "limit and offset window the answers; results stream page by page; the cap holds", arguments: Backend.allCases)
     func limitsAndStreaming(backend: Backend) async throws {
-        try await Self.withLoadedArchive(backend, configuration: Archive.Configuration(maximumQueryResults: 10)) { test in
+        try await Self.withLoadedArchive(backend, configuration: Archive.Configuration(maximumQueryResults: 10)) {
+            test in
             let all = Self.generated.entities(at: "IMAGE").map(\.identity)
             #expect(all.count > 10)
             var query = ArchiveQuery(model: .studyRoot, level: .image)

@@ -82,7 +82,9 @@ struct StorageFailureTests {
         }
     }
 
-    @Test("a study's metadata streams from the index, one data set per instance, in storage order", arguments: Backend.allCases)
+    @Test(
+        "a study's metadata streams from the index, one data set per instance, in storage order",
+        arguments: Backend.allCases)
     func studyMetadata(backend: Backend) async throws {
         let generated = GeneratedStudies()
         try await TestArchive.with(backend, pageSize: 2) { test in
