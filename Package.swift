@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Archive", targets: ["Archive"]),
         .library(name: "ArchiveSQLite", targets: ["ArchiveSQLite"]),
         .library(name: "ArchiveS3", targets: ["ArchiveS3"]),
+        .library(name: "ArchivePostgres", targets: ["ArchivePostgres"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // swift-configuration support is not used (ServerConfiguration reads our settings).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
@@ -100,6 +102,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The PostgreSQL index for many replicas on one database (README, "PostgreSQL").
+        .target(
+            name: "ArchivePostgres",
+            dependencies: [
+                "Archive",
+                "DICOM",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // DICOMweb, the REST API, health and metrics over the archive, on Hummingbird.
         .target(
             name: "HTTPAPI",
@@ -132,6 +147,7 @@ let package = Package(
                 "Archive",
                 "ArchiveSQLite",
                 "ArchiveS3",
+                "ArchivePostgres",
                 "HTTPAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -226,6 +242,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The behaviour every index must have, run against SQLite and PostgreSQL (a server named
+        // by APUS_TEST_POSTGRES_URL, which scripts/postgres-for-tests starts).
+        .testTarget(
+            name: "IndexStoreTests",
+            dependencies: [
+                "ArchiveSQLite",
+                "ArchivePostgres",
+                "Archive",
+                "DICOM",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
@@ -277,6 +309,8 @@ let package = Package(
             name: "ApusServerTests",
             dependencies: [
                 "ApusServer",
+                "ArchivePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "Archive",
                 "ArchiveS3",
                 "DICOM",

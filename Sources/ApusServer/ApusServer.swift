@@ -1,5 +1,6 @@
 public import Archive
 import ArchiveS3
+import ArchivePostgres
 import ArchiveSQLite
 import AsyncHTTPClient
 import DICOM
@@ -76,24 +77,45 @@ public struct ApusServer: Sendable {
 
     /// The archive on the configured storage, for the length of `body`; the index is closed
     /// after, whatever `body` does. `apus serve` and `apus import` both go through here.
+    /// PostgreSQL when `databaseURL` is set, SQLite otherwise.
     public func withArchive<Result: Sendable>(_ body: (Archive) async throws -> Result) async throws -> Result {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         return try await withBlobStore { blobs in
-            let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
-            let result: Result
-            do {
+            try await withIndex { index in
                 var archiveConfiguration = Archive.Configuration()
                 archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
-                result = try await body(
+                return try await body(
                     Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
-            } catch {
-                try? await index.close()
-                throw error
             }
-            try await index.close()
-            return result
         }
+    }
+
+    /// The configured index for the length of `body`: PostgreSQL when a database URL is set,
+    /// SQLite in the data directory otherwise; closed after, whatever `body` does.
+    func withIndex<Result: Sendable>(_ body: (any IndexStore) async throws -> Result) async throws -> Result {
+        if let url = configuration.databaseURL {
+            let postgres = try postgresConfiguration(url: url)
+            do {
+                return try await PostgresIndexStore.withStore(configuration: postgres, logger: logger) { index in
+                    try await body(index)
+                }
+            } catch let error as PostgresIndexError {
+                throw ConfigurationError(
+                    setting: "databaseURL (\(PostgresIndexStore.Configuration.redacted(url)))",
+                    problem: "\(error)")
+            }
+        }
+        let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
+        let result: Result
+        do {
+            result = try await body(index)
+        } catch {
+            try? await index.close()
+            throw error
+        }
+        try await index.close()
+        return result
     }
 
     /// The configured blob store for the length of `body`. An S3 store is checked first (a
@@ -112,6 +134,14 @@ public struct ApusServer: Sendable {
                     "addressing": "\(s3.addressing.rawValue)",
                 ])
             return try await body(store)
+        }
+    }
+
+    private func postgresConfiguration(url: String) throws(ConfigurationError) -> PostgresIndexStore.Configuration {
+        do {
+            return try PostgresIndexStore.Configuration(url: url)
+        } catch {
+            throw ConfigurationError(setting: "databaseURL", problem: error.problem)
         }
     }
 

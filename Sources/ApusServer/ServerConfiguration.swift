@@ -1,4 +1,5 @@
 public import Archive
+import ArchivePostgres
 import Foundation
 
 /// What `apus serve` runs with: defaults that work with no configuration at all (SQLite and
@@ -16,6 +17,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Files and, unless `databasePath` says otherwise, the SQLite index live here.
     public var dataDirectory = "./apus-data"
     public var databasePath: String?
+    /// The PostgreSQL index, as `postgres://user:password@host:port/database?sslmode=…`;
+    /// when set, it replaces the SQLite file (files stay in the data directory).
+    public var databaseURL: String?
     public var duplicatePolicy = DuplicatePolicy.keep
     /// Calling AE titles allowed to associate; nil allows any.
     public var allowedCallingAETitles: [String]?
@@ -121,6 +125,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_AE_TITLE", "aeTitle"), ("APUS_DICOM_HOST", "dicomHost"), ("APUS_DICOM_PORT", "dicomPort"),
         ("APUS_HTTP_HOST", "httpHost"), ("APUS_HTTP_PORT", "httpPort"),
         ("APUS_DATA_DIR", "dataDirectory"), ("APUS_DATABASE_PATH", "databasePath"),
+        ("APUS_DATABASE_URL", "databaseURL"),
         ("APUS_DUPLICATE_POLICY", "duplicatePolicy"), ("APUS_ALLOWED_CALLING_AE_TITLES", "allowedCallingAETitles"),
         ("APUS_ACCEPT_ANY_CALLED_AE_TITLE", "acceptsAnyCalledAETitle"),
         ("APUS_MAX_ASSOCIATIONS", "maximumAssociations"), ("APUS_MAX_PDU_LENGTH", "maximumPDULength"),
@@ -205,6 +210,18 @@ public struct ServerConfiguration: Sendable, Equatable {
             guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
             dataDirectory = value
         case "databasePath": databasePath = value.isEmpty ? nil : value
+        case "databaseURL":
+            let text = value.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else {
+                databaseURL = nil
+                return
+            }
+            do {
+                _ = try PostgresIndexStore.Configuration(url: text)
+            } catch {
+                throw ConfigurationError(setting: source, problem: error.problem)
+            }
+            databaseURL = text
         case "duplicatePolicy":
             switch value.lowercased() {
             case "keep": duplicatePolicy = .keep

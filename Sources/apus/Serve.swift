@@ -9,10 +9,10 @@ import Prometheus
 /// DICOM on port 4242 as AE title APUS.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the archive: DICOM SCP (C-ECHO, C-STORE, C-FIND) over SQLite and files or an S3 bucket.",
+        abstract: "Run the archive: DICOM SCP and HTTP over SQLite or PostgreSQL, and files or an S3 bucket.",
         discussion: """
             Settings come from defaults, then --config FILE (JSON), then APUS_* environment \
-            variables (APUS_AE_TITLE, APUS_DICOM_PORT, APUS_DATA_DIR, APUS_DATABASE_PATH, \
+            variables (APUS_AE_TITLE, APUS_DICOM_PORT, APUS_DATA_DIR, APUS_DATABASE_PATH, APUS_DATABASE_URL, \
             APUS_DUPLICATE_POLICY, APUS_ALLOWED_CALLING_AE_TITLES, APUS_MAX_ASSOCIATIONS, APUS_STORAGE, \
             APUS_S3_ACCESS_KEY_ID, APUS_S3_SECRET_ACCESS_KEY, …; S3 also reads the standard AWS_* variables), \
             then the options below.
@@ -57,6 +57,10 @@ struct Serve: AsyncParsableCommand {
             "Require a client certificate signed by --tls-ca (default true when a CA file is given).",
             valueName: "true|false"))
     var dicomTLSVerifyPeer: String?
+    @Option(
+        name: .customLong("database"),
+        help: "PostgreSQL index: postgres://user:password@host:port/database?sslmode=require (default: SQLite).")
+    var database: String?
 
     mutating func run() async throws {
         let settings = try storage.settings(
@@ -69,6 +73,7 @@ struct Serve: AsyncParsableCommand {
                 ("tlsKeyFile", tlsKeyFile, "--tls-key"),
                 ("tlsCAFile", tlsCAFile, "--tls-ca"),
                 ("dicomTLSVerifyPeer", dicomTLSVerifyPeer, "--dicom-tls-verify-peer"),
+                ("databaseURL", database, "--database"),
             ])
         bootstrapLogging(level: settings.logLevel)
         // Once per process, here rather than in ApusServer, which tests start many times.

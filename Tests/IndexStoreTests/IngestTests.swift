@@ -1,5 +1,4 @@
 import Archive
-import ArchiveSQLite
 import DICOM
 import Foundation
 import NIOCore
@@ -7,10 +6,11 @@ import Testing
 
 @Suite("Ingest")
 struct IngestTests {
-    @Test("generated studies are stored, indexed with counts, and come back byte-identical")
-    func generatedStudies() async throws {
+    @Test(
+        "generated studies are stored, indexed with counts, and come back byte-identical", arguments: Backend.allCases)
+    func generatedStudies(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             for index in generated.instances.indices {
                 let result = try await test.archive.store(part10: try generated.file(index))
                 guard case .stored(let instance) = result else {
@@ -30,10 +30,10 @@ struct IngestTests {
         }
     }
 
-    @Test("a duplicate under keep reports the stored copy and leaves one row and one blob")
-    func duplicateKept() async throws {
+    @Test("a duplicate under keep reports the stored copy and leaves one row and one blob", arguments: Backend.allCases)
+    func duplicateKept(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             let first = try await test.archive.store(part10: try generated.file(0))
             guard case .stored(let stored) = first else { throw Failure("first store: \(first)") }
             let second = try await test.archive.store(part10: try generated.file(0))
@@ -43,10 +43,12 @@ struct IngestTests {
         }
     }
 
-    @Test("a duplicate under overwrite replaces blob, attributes and metadata in the one row")
-    func duplicateOverwritten() async throws {
+    @Test(
+        "a duplicate under overwrite replaces blob, attributes and metadata in the one row", arguments: Backend.allCases
+    )
+    func duplicateOverwritten(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with(configuration: Archive.Configuration(duplicatePolicy: .overwrite)) { test in
+        try await TestArchive.with(backend, configuration: Archive.Configuration(duplicatePolicy: .overwrite)) { test in
             let first = try await test.archive.store(part10: try generated.file(0))
             guard case .stored(let original) = first else { throw Failure("first store: \(first)") }
             var changed = generated.dataSet(0)
@@ -72,10 +74,10 @@ struct IngestTests {
         }
     }
 
-    @Test("a study indexed under another patient refuses the instance, with the reason")
-    func conflictingPatient() async throws {
+    @Test("a study indexed under another patient refuses the instance, with the reason", arguments: Backend.allCases)
+    func conflictingPatient(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             _ = try await test.archive.store(part10: try generated.file(0))
             var other = generated.dataSet(1)
             other.set(.patientID, string: "SOMEONE-ELSE")
@@ -103,10 +105,10 @@ struct IngestTests {
         }
     }
 
-    @Test("a series indexed under another study refuses the instance")
-    func conflictingSeries() async throws {
+    @Test("a series indexed under another study refuses the instance", arguments: Backend.allCases)
+    func conflictingSeries(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             _ = try await test.archive.store(part10: try generated.file(0))
             var moved = generated.dataSet(1)
             moved.set(.studyInstanceUID, string: "1.2.3.999")
@@ -123,14 +125,17 @@ struct IngestTests {
 
     @Test(
         "missing or malformed UIDs are refused before anything is written",
-        arguments: [
-            (Tag.sopInstanceUID, nil as String?), (Tag.sopClassUID, nil), (Tag.studyInstanceUID, nil),
-            (Tag.seriesInstanceUID, nil), (Tag.studyInstanceUID, "1.2.abc"), (Tag.sopInstanceUID, "1.02.3"),
-            (Tag.seriesInstanceUID, ""),
+        arguments: Backend.allCases,
+        [
+            MissingUID(Tag.sopInstanceUID, nil), MissingUID(Tag.sopClassUID, nil),
+            MissingUID(Tag.studyInstanceUID, nil), MissingUID(Tag.seriesInstanceUID, nil),
+            MissingUID(Tag.studyInstanceUID, "1.2.abc"), MissingUID(Tag.sopInstanceUID, "1.02.3"),
+            MissingUID(Tag.seriesInstanceUID, ""),
         ])
-    func missingUIDs(tag: Tag, value: String?) async throws {
+    func missingUIDs(backend: Backend, uid: MissingUID) async throws {
+        let (tag, value) = (uid.tag, uid.value)
         let generated = GeneratedStudies()
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             var dataSet = generated.dataSet(0)
             if let value { dataSet.set(tag, vr: .UI, string: value) } else { dataSet.remove(tag) }
             let bytes = try DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRLittleEndian).encoded()
@@ -146,9 +151,9 @@ struct IngestTests {
         }
     }
 
-    @Test("bytes that are no DICOM are refused as unreadable")
-    func unreadable() async throws {
-        try await TestArchive.with { test in
+    @Test("bytes that are no DICOM are refused as unreadable", arguments: Backend.allCases)
+    func unreadable(backend: Backend) async throws {
+        try await TestArchive.with(backend) { test in
             let result = try await test.archive.store(part10: ByteBuffer(string: "not a DICOM file at all"))
             guard case .refused(.unreadable) = result else { throw Failure("\(result)") }
             var truncated = try GeneratedStudies().file(0)
@@ -159,9 +164,11 @@ struct IngestTests {
         }
     }
 
-    @Test("instances of one new study stored concurrently make one patient and one study row")
-    func concurrentNewStudy() async throws {
-        try await TestArchive.with { test in
+    @Test(
+        "instances of one new study stored concurrently make one patient and one study row", arguments: Backend.allCases
+    )
+    func concurrentNewStudy(backend: Backend) async throws {
+        try await TestArchive.with(backend) { test in
             let count = 48
             let results = try await withThrowingTaskGroup(of: StoreResult.self) { group in
                 for index in 0..<count {
@@ -193,14 +200,16 @@ struct IngestTests {
         }
     }
 
-    @Test("a blob written without its index row (a crash between the two) is swept; indexed blobs stay")
-    func orphanSweep() async throws {
+    @Test(
+        "a blob written without its index row (a crash between the two) is swept; indexed blobs stay",
+        arguments: Backend.allCases)
+    func orphanSweep(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             for index in 0..<3 { _ = try await test.archive.store(part10: try generated.file(index)) }
             let orphan = try #require(BlobKey("1.2.3/4.5.6.00000000deadbeef.dcm"))
             _ = try await test.blobs.put(orphan, bytes: try generated.file(5))
-            let partial = test.directory + "/blobs/incoming/crashed.part"
+            let partial = test.location.directory + "/blobs/incoming/crashed.part"
             _ = FileManager.default.createFile(atPath: partial, contents: Data([1, 2]))
 
             let young = try await test.archive.sweepOrphans()
@@ -220,10 +229,10 @@ struct IngestTests {
         }
     }
 
-    @Test("a bare data set (C-STORE) is kept as a Part 10 file around its unchanged bytes")
-    func bareDataSet() async throws {
+    @Test("a bare data set (C-STORE) is kept as a Part 10 file around its unchanged bytes", arguments: Backend.allCases)
+    func bareDataSet(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             let bytes = try generated.dataSet(2).encoded(in: .implicitVRLittleEndian)
             let result = try await test.archive.store(
                 dataSet: bytes, transferSyntax: .implicitVRLittleEndian, sourceAETitle: "MODALITY")
@@ -240,11 +249,11 @@ struct IngestTests {
         }
     }
 
-    @Test("metadata comes from the index as DICOM JSON, pixel data as a bulk data URI")
-    func metadata() async throws {
+    @Test("metadata comes from the index as DICOM JSON, pixel data as a bulk data URI", arguments: Backend.allCases)
+    func metadata(backend: Backend) async throws {
         let generated = GeneratedStudies()
         // The generated pixel data is 128 bytes: over this threshold, under the default one.
-        try await TestArchive.with(configuration: Archive.Configuration(bulkDataThreshold: 64)) { test in
+        try await TestArchive.with(backend, configuration: Archive.Configuration(bulkDataThreshold: 64)) { test in
             guard case .stored(let instance) = try await test.archive.store(part10: try generated.file(0)) else {
                 throw Failure("not stored")
             }
@@ -259,10 +268,12 @@ struct IngestTests {
         }
     }
 
-    @Test("deleting a study removes its rows, its blobs and its empty patient; the feed records it")
-    func delete() async throws {
+    @Test(
+        "deleting a study removes its rows, its blobs and its empty patient; the feed records it",
+        arguments: Backend.allCases)
+    func delete(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             for index in generated.instances.indices {
                 _ = try await test.archive.store(part10: try generated.file(index))
             }
@@ -290,6 +301,19 @@ struct IngestTests {
 }
 
 /// A test failure with a message, for guards that can't continue.
+/// A UID element to remove (nil) or set to a bad value.
+struct MissingUID: Sendable, CustomTestStringConvertible {
+    let tag: Tag
+    let value: String?
+
+    init(_ tag: Tag, _ value: String?) {
+        self.tag = tag
+        self.value = value
+    }
+
+    var testDescription: String { "\(tag) = \(value.map { "'\($0)'" } ?? "absent")" }
+}
+
 struct Failure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

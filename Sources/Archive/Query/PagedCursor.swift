@@ -1,12 +1,12 @@
-/// Pulls a query's results a page at a time, keyed by the level's primary key: the first
+/// Pulls a query's results a page at a time (for the index implementations), keyed by the level's primary key: the first
 /// page skips `offset` rows, later ones start after the last key seen. Memory stays at one
 /// page, and no read transaction stays open between pages (which would hold back WAL
 /// checkpoints). Pages are separate snapshots: rows committed meanwhile may or may not
 /// appear, as with any paged API.
-actor PagedCursor<Element: Sendable> {
+public actor PagedCursor<Element: Sendable> {
     /// Fetches up to `count` rows after primary key `after` (or from the start, skipping
     /// `offset`), returning each row's key and element.
-    typealias Fetch = @Sendable (_ after: Int?, _ offset: Int, _ count: Int) async throws -> [(Int, Element)]
+    public typealias Fetch = @Sendable (_ after: Int?, _ offset: Int, _ count: Int) async throws -> [(Int, Element)]
 
     private let fetch: Fetch
     private let pageSize: Int
@@ -17,14 +17,14 @@ actor PagedCursor<Element: Sendable> {
     private var position = 0
     private var exhausted = false
 
-    init(limit: Int?, offset: Int, pageSize: Int, fetch: @escaping Fetch) {
+    public init(limit: Int?, offset: Int, pageSize: Int, fetch: @escaping Fetch) {
         self.fetch = fetch
         self.pageSize = max(1, pageSize)
         self.remaining = max(0, limit ?? Int.max)
         self.offset = max(0, offset)
     }
 
-    func next() async throws -> Element? {
+    public func next() async throws -> Element? {
         if position == buffer.count {
             guard !exhausted, remaining > 0 else { return nil }
             let count = min(pageSize, remaining)
@@ -42,7 +42,7 @@ actor PagedCursor<Element: Sendable> {
         return element
     }
 
-    nonisolated var stream: AsyncThrowingStream<Element, any Error> {
+    public nonisolated var stream: AsyncThrowingStream<Element, any Error> {
         AsyncThrowingStream(unfolding: { try await self.next() })
     }
 }

@@ -1,5 +1,4 @@
 import Archive
-import ArchiveSQLite
 import DICOM
 import Foundation
 import NIOCore
@@ -50,11 +49,13 @@ struct PydicomCorpusTests {
         return .accepted
     }
 
-    @Test("every file is stored, kept as a duplicate, or refused with a reason; stored ones read back identical")
-    func corpusIngest() async throws {
+    @Test(
+        "every file is stored, kept as a duplicate, or refused with a reason; stored ones read back identical",
+        arguments: Backend.allCases)
+    func corpusIngest(backend: Backend) async throws {
         let files = try Self.corpus()
         #expect(files.count > 100)
-        try await TestArchive.with { test in
+        try await TestArchive.with(backend) { test in
             var storedUIDs: Set<String> = []
             var counts: [String: Int] = [:]
             for path in files {

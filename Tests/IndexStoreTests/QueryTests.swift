@@ -1,5 +1,4 @@
 import Archive
-import ArchiveSQLite
 import DICOM
 import Testing
 
@@ -96,11 +95,10 @@ struct QueryTests {
 
     /// Loads the generated studies into a new archive once, for all the query tests.
     static func withLoadedArchive(
-        configuration: Archive.Configuration = Archive.Configuration(), _ body: (TestArchive) async throws -> Void
+        _ backend: Backend, configuration: Archive.Configuration = Archive.Configuration(),
+        _ body: (TestArchive) async throws -> Void
     ) async throws {
-        try await TestArchive.with(
-            configuration: configuration, index: SQLiteIndexStore.Configuration(pageSize: 4)
-        ) { test in
+        try await TestArchive.with(backend, configuration: configuration, pageSize: 4) { test in
             for index in generated.instances.indices {
                 let result = try await test.archive.store(part10: try generated.file(index))
                 guard case .stored = result else { throw Failure("instance \(index): \(result)") }
@@ -153,9 +151,11 @@ struct QueryTests {
         }.map(\.identity)
     }
 
-    @Test("each matching rule at each level of both models answers exactly the expected entities, in storage order")
-    func matchingRules() async throws {
-        try await Self.withLoadedArchive { test in
+    @Test(
+        "each matching rule at each level of both models answers exactly the expected entities, in storage order",
+        arguments: Backend.allCases)
+    func matchingRules(backend: Backend) async throws {
+        try await Self.withLoadedArchive(backend) { test in
             for testCase in Self.cases {
                 let query = try ArchiveQuery(
                     identifier: Self.identifier(testCase), model: testCase.model,
@@ -177,9 +177,9 @@ struct QueryTests {
         #expect(selective.count > Self.cases.count * 2 / 3)
     }
 
-    @Test("return keys are filled from the index, computed attributes included")
-    func returnKeysAndComputedAttributes() async throws {
-        try await Self.withLoadedArchive { test in
+    @Test("return keys are filled from the index, computed attributes included", arguments: Backend.allCases)
+    func returnKeysAndComputedAttributes(backend: Backend) async throws {
+        try await Self.withLoadedArchive(backend) { test in
             let studyKeys: [Tag] = [
                 .patientName, .patientBirthDate, .studyDate, .studyTime, .accessionNumber, .studyDescription,
                 .referringPhysicianName, .modalitiesInStudy, .numberOfStudyRelatedSeries,
@@ -237,9 +237,11 @@ struct QueryTests {
         }
     }
 
-    @Test("limit and offset window the answers; results stream page by page; the cap holds")
-    func limitsAndStreaming() async throws {
-        try await Self.withLoadedArchive(configuration: Archive.Configuration(maximumQueryResults: 10)) { test in
+    @Test(
+        "limit and offset window the answers; results stream page by page; the cap holds", arguments: Backend.allCases)
+    func limitsAndStreaming(backend: Backend) async throws {
+        try await Self.withLoadedArchive(backend, configuration: Archive.Configuration(maximumQueryResults: 10)) {
+            test in
             let all = Self.generated.entities(at: "IMAGE").map(\.identity)
             #expect(all.count > 10)
             var query = ArchiveQuery(model: .studyRoot, level: .image)
@@ -264,9 +266,9 @@ struct QueryTests {
         }
     }
 
-    @Test("retrieve selects the instances under the matching entities")
-    func retrieveSelection() async throws {
-        try await Self.withLoadedArchive { test in
+    @Test("retrieve selects the instances under the matching entities", arguments: Backend.allCases)
+    func retrieveSelection(backend: Backend) async throws {
+        try await Self.withLoadedArchive(backend) { test in
             let study = Self.generated.studies[5]
             let query = try ArchiveQuery(
                 identifier: Self.identifier(

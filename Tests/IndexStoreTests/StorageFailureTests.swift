@@ -1,5 +1,4 @@
 import Archive
-import ArchiveSQLite
 import DICOM
 import Foundation
 import NIOCore
@@ -30,7 +29,7 @@ struct StorageFailureTests {
     /// An index whose registrations fail, as when its disk fails after the blob was written.
     struct BrokenIndex: IndexStore {
         struct Broken: Error {}
-        let base: SQLiteIndexStore
+        let base: any IndexStore
 
         func register(_ registrations: [InstanceRegistration]) async throws -> [RegistrationOutcome] { throw Broken() }
         func query(_ query: ArchiveQuery) -> AsyncThrowingStream<IndexRow, any Error> { base.query(query) }
@@ -57,9 +56,9 @@ struct StorageFailureTests {
         func close() async throws { try await base.close() }
     }
 
-    @Test("a full disk fails the store with a typed error and indexes nothing")
-    func diskFull() async throws {
-        try await TestArchive.with { test in
+    @Test("a full disk fails the store with a typed error and indexes nothing", arguments: Backend.allCases)
+    func diskFull(backend: Backend) async throws {
+        try await TestArchive.with(backend) { test in
             let archive = Archive(
                 index: test.index, blobs: FullBlobStore(base: test.blobs), logger: test.archive.logger)
             let error = await #expect(throws: BlobStoreError.self) {
@@ -71,9 +70,9 @@ struct StorageFailureTests {
         }
     }
 
-    @Test("an index failure after the blob is written throws and removes the blob again")
-    func indexFailure() async throws {
-        try await TestArchive.with { test in
+    @Test("an index failure after the blob is written throws and removes the blob again", arguments: Backend.allCases)
+    func indexFailure(backend: Backend) async throws {
+        try await TestArchive.with(backend) { test in
             let archive = Archive(index: BrokenIndex(base: test.index), blobs: test.blobs, logger: test.archive.logger)
             await #expect(throws: BrokenIndex.Broken.self) {
                 _ = try await archive.store(part10: try GeneratedStudies().file(0))
@@ -83,10 +82,12 @@ struct StorageFailureTests {
         }
     }
 
-    @Test("a study's metadata streams from the index, one data set per instance, in storage order")
-    func studyMetadata() async throws {
+    @Test(
+        "a study's metadata streams from the index, one data set per instance, in storage order",
+        arguments: Backend.allCases)
+    func studyMetadata(backend: Backend) async throws {
         let generated = GeneratedStudies()
-        try await TestArchive.with(index: SQLiteIndexStore.Configuration(pageSize: 2)) { test in
+        try await TestArchive.with(backend, pageSize: 2) { test in
             for index in generated.instances.indices {
                 _ = try await test.archive.store(part10: try generated.file(index))
             }
