@@ -1,6 +1,6 @@
 public import Archive
-import ArchiveS3
 import ArchivePostgres
+import ArchiveS3
 import ArchiveSQLite
 import AsyncHTTPClient
 import DICOM

@@ -80,7 +80,8 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         do {
-            try await ApusServer(configuration: settings, logger: Logger(label: "apus"), metricsRegistry: registry).run()
+            try await ApusServer(configuration: settings, logger: Logger(label: "apus"), metricsRegistry: registry)
+                .run()
         } catch let error as ConfigurationError {
             printError("apus serve: \(error)")
             throw ExitStatus.usage.exitCode
