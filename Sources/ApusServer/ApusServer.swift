@@ -38,7 +38,8 @@ public struct ApusServer: Sendable {
     public func run(
         onListening: @escaping @Sendable (Int) -> Void = { _ in },
         onTLSListening: @escaping @Sendable (Int) -> Void = { _ in },
-        onHTTPListening: @escaping @Sendable (Int) -> Void = { _ in }
+        onHTTPListening: @escaping @Sendable (Int) -> Void = { _ in },
+        onHTTPSListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
         try await configuration.checkTLSFiles()
         // The process-wide client: only OIDC discovery uses it, and it needs no shutdown.
@@ -49,22 +50,26 @@ public struct ApusServer: Sendable {
             let dicom = DICOMService(
                 server: try dicomServer(archive: archive), logger: logger, onListening: onListening,
                 onTLSListening: onTLSListening)
-            let http = HTTPAPI(
+            let api = HTTPAPI(
                 archive: archive,
                 configuration: HTTPAPI.Configuration(
                     host: configuration.resolvedHTTPHost, port: configuration.httpPort,
                     maximumInstanceSize: configuration.maximumInstanceSize,
                     system: HTTPAPI.SystemDescription(
                         aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort,
+                        databaseBackend: configuration.databaseURL == nil ? "SQLite" : "PostgreSQL",
                         storageBackend: configuration.storageBackendName)),
-                logger: logger, metricsRegistry: metricsRegistry, authentication: authentication
-            ).application(onListening: { port in
+                logger: logger, metricsRegistry: metricsRegistry, authentication: authentication)
+            let http = api.application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])
                 onHTTPListening(port)
             })
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: dicom), .init(service: http),
             ]
+            if let https = try await httpsServices(api: api, onListening: onHTTPSListening) {
+                services += https
+            }
             if let keyRefresher { services.append(.init(service: keyRefresher)) }
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(

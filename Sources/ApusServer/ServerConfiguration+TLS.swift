@@ -22,14 +22,31 @@ extension ServerConfiguration {
             verifiesPeer: dicomTLSVerifyPeer, reloadInterval: tlsReloadInterval, onReload: onReload)
     }
 
+    /// The HTTPS listener's certificate files, or nil without an HTTPS port. HTTPS asks no
+    /// client certificate: users log in with credentials (Basic or OIDC) instead.
+    public func httpsTLS(onReload: @escaping @Sendable (TLSReload) -> Void = { _ in }) throws(ConfigurationError)
+        -> ServerTLSConfiguration?
+    {
+        guard httpsPort != nil else { return nil }
+        guard let tlsCertificateFile, let tlsKeyFile else {
+            throw ConfigurationError(
+                setting: "APUS_HTTPS_PORT (httpsPort)",
+                problem: "an HTTPS listener needs APUS_TLS_CERTIFICATE_FILE and APUS_TLS_KEY_FILE")
+        }
+        return ServerTLSConfiguration(
+            certificateChainFile: tlsCertificateFile, privateKeyFile: tlsKeyFile, verifiesPeer: false,
+            reloadInterval: tlsReloadInterval, onReload: onReload)
+    }
+
     /// Reads the certificate, key and CA files as the listener will; what is wrong is said
     /// with the setting that names the file.
     public func checkTLSFiles() async throws(ConfigurationError) {
-        guard let tls = try dicomTLS() else { return }
-        do {
-            try await tls.check()
-        } catch {
-            throw ConfigurationError(setting: Self.settingName(of: error.file), problem: error.description)
+        for tls in [try dicomTLS(), try httpsTLS()].compactMap(\.self) {
+            do {
+                try await tls.check()
+            } catch {
+                throw ConfigurationError(setting: Self.settingName(of: error.file), problem: error.description)
+            }
         }
     }
 

@@ -47,6 +47,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var peers: [String: Peer] = [:]
     /// DICOM over TLS on its own port (11112 by convention); nil: no TLS listener.
     public var dicomTLSPort: Int?
+    /// HTTPS on its own port (8443 in the manifests) with the same certificate files; nil: none.
+    public var httpsPort: Int?
     /// PEM certificate chain and key of the TLS listener (a Kubernetes Secret's tls.crt, tls.key).
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?
@@ -134,7 +136,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_OIDC_ISSUER", "oidcIssuer"), ("APUS_OIDC_AUDIENCE", "oidcAudience"),
         ("APUS_OIDC_JWKS_FILE", "oidcJWKSFile"), ("APUS_OIDC_JWKS_URL", "oidcJWKSURL"),
         ("APUS_OIDC_ROLES_CLAIM", "oidcRolesClaim"),
-        ("APUS_PEERS", "peers"), ("APUS_DICOM_TLS_PORT", "dicomTLSPort"),
+        ("APUS_PEERS", "peers"), ("APUS_DICOM_TLS_PORT", "dicomTLSPort"), ("APUS_HTTPS_PORT", "httpsPort"),
         ("APUS_TLS_CERTIFICATE_FILE", "tlsCertificateFile"), ("APUS_TLS_KEY_FILE", "tlsKeyFile"),
         ("APUS_TLS_CA_FILE", "tlsCAFile"), ("APUS_DICOM_TLS_VERIFY_PEER", "dicomTLSVerifyPeer"),
         ("APUS_TLS_RELOAD_SECONDS", "tlsReloadSeconds"),
@@ -257,6 +259,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             logLevel = value.lowercased()
         case "peers": peers = try Self.parsePeers(value, source: source)
         case "dicomTLSPort": dicomTLSPort = try value.isEmpty ? nil : number(in: 0...65535)
+        case "httpsPort": httpsPort = try value.isEmpty ? nil : number(in: 0...65535)
         case "tlsCertificateFile": tlsCertificateFile = value.isEmpty ? nil : value
         case "tlsKeyFile": tlsKeyFile = value.isEmpty ? nil : value
         case "tlsCAFile": tlsCAFile = value.isEmpty ? nil : value

@@ -1,5 +1,6 @@
 public import Archive
 public import Hummingbird
+public import HummingbirdCore
 public import Logging
 import NIOCore
 public import Prometheus
@@ -108,6 +109,20 @@ public struct HTTPAPI: Sendable {
                 listeningPort.record(port)
                 onListening(port)
             },
+            logger: logger)
+    }
+
+    /// The same routes on another port through another server (HTTPS): the absolute URLs it
+    /// answers with name the port the client used, from its Host header.
+    public func application(
+        port: Int, server: HTTPServerBuilder, onListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: port), serverName: configuration.serverName),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }
 }

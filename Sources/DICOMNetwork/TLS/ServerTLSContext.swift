@@ -1,11 +1,11 @@
-import NIOSSL
+public import NIOSSL
 import Synchronization
 
 /// The TLS context a listener hands to each new connection, replaced when the files on disk
 /// change (`watch`). The first load happens before the listener binds, so that bad files
 /// stop the server at start; later bad files keep the context in use.
-final class ServerTLSContext: Sendable {
-    let configuration: ServerTLSConfiguration
+public final class ServerTLSContext: Sendable {
+    public let configuration: ServerTLSConfiguration
     private struct State {
         var context: NIOSSLContext
         var contents: [[UInt8]]
@@ -19,7 +19,7 @@ final class ServerTLSContext: Sendable {
         self.state = Mutex(State(context: context, contents: contents))
     }
 
-    static func load(_ configuration: ServerTLSConfiguration) async throws(TLSFileError) -> ServerTLSContext {
+    public static func load(_ configuration: ServerTLSConfiguration) async throws(TLSFileError) -> ServerTLSContext {
         let credentials = try await credentials(configuration)
         return ServerTLSContext(
             configuration: configuration, context: try credentials.serverContext(configuration),
@@ -27,10 +27,10 @@ final class ServerTLSContext: Sendable {
     }
 
     /// For the connection being accepted.
-    var current: NIOSSLContext { state.withLock { $0.context } }
+    public var current: NIOSSLContext { state.withLock { $0.context } }
 
     /// Checks the files every `reloadInterval` until the task is cancelled.
-    func watch() async {
+    public func watch() async {
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: configuration.reloadInterval)
