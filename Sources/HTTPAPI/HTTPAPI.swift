@@ -74,6 +74,7 @@ public struct HTTPAPI: Sendable {
         addHealthRoutes(to: router)
         addMetricsRoute(to: router)
         addSystemRoutes(to: router)
+        addWebUIRoutes(to: router)
         return router
     }
 
