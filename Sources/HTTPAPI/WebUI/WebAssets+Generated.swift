@@ -31,7 +31,7 @@ extension WebAssets {
             """
         ),
         "css/app.css": (
-            etag: #""fb3c610b5d93fd82380bd2db462ab72a""#,
+            etag: #""175dff7e5d3d2e18f7f387ce446d847a""#,
             base64: """
             LyogQXB1cyB3ZWIgVUkuIENvbG91cnMga2VlcCB0ZXh0IGF0IDQuNToxIG9yIG1vcmUgYWdhaW5zdCBpdHMgYmFja2dyb3VuZCAo
             V0NBRyBBQSkuICovCjpyb290IHsKICAtLWJnOiAjZjZmN2Y5OwogIC0tcGFuZWw6ICNmZmZmZmY7CiAgLS10ZXh0OiAjMWExZDIx
@@ -107,27 +107,27 @@ extension WebAssets {
             cjogMXB4IHNvbGlkIHZhcigtLWJvcmRlcik7IGJvcmRlci1yYWRpdXM6IDZweDsgcGFkZGluZzogLjJyZW0gLjZyZW07IGRpc3Bs
             YXk6IGZsZXg7IGdhcDogLjc1cmVtOyBtYXJnaW46IDA7IH0KLnRvb2xzIGxlZ2VuZCB7IGZvbnQtc2l6ZTogLjhyZW07IGNvbG9y
             OiB2YXIoLS1tdXRlZCk7IHBhZGRpbmc6IDAgLjI1cmVtOyB9Ci52aWV3cG9ydCB7IHBvc2l0aW9uOiByZWxhdGl2ZTsgYmFja2dy
-            b3VuZDogIzAwMDsgaGVpZ2h0OiBjYWxjKDEwMHZoIC0gOXJlbSk7IG1pbi1oZWlnaHQ6IDMyMHB4OyBib3JkZXItcmFkaXVzOiA2
-            cHg7IG92ZXJmbG93OiBoaWRkZW47IHRvdWNoLWFjdGlvbjogbm9uZTsgdXNlci1zZWxlY3Q6IG5vbmU7IH0KLnZpZXdwb3J0IGNh
-            bnZhcyB7IGRpc3BsYXk6IGJsb2NrOyB3aWR0aDogMTAwJTsgaGVpZ2h0OiAxMDAlOyB9Ci5jb3JuZXIgeyBwb3NpdGlvbjogYWJz
-            b2x1dGU7IGNvbG9yOiAjZjhmYWZjOyB0ZXh0LXNoYWRvdzogMCAwIDNweCAjMDAwLCAwIDAgMnB4ICMwMDA7IGZvbnQtc2l6ZTog
-            LjlyZW07IHBhZGRpbmc6IC40cmVtIC42cmVtOyBwb2ludGVyLWV2ZW50czogbm9uZTsgYmFja2dyb3VuZDogcmdiYSgwLCAwLCAw
-            LCAuNTUpOyB9Ci50b3AtbGVmdCB7IHRvcDogMDsgbGVmdDogMDsgfQoudG9wLXJpZ2h0IHsgdG9wOiAwOyByaWdodDogMDsgdGV4
-            dC1hbGlnbjogcmlnaHQ7IH0KLmJvdHRvbS1sZWZ0IHsgYm90dG9tOiAwOyBsZWZ0OiAwOyB9Ci5ib3R0b20tcmlnaHQgeyBib3R0
-            b206IDA7IHJpZ2h0OiAwOyB0ZXh0LWFsaWduOiByaWdodDsgfQoudmlld2VyLW1lc3NhZ2UgeyBwb3NpdGlvbjogYWJzb2x1dGU7
-            IGluc2V0OiA0MCUgMTAlIGF1dG87IHRleHQtYWxpZ246IGNlbnRlcjsgY29sb3I6ICNmOGZhZmM7IH0KLmRyb3B6b25lIHsgYm9y
-            ZGVyOiAzcHggZGFzaGVkICM2YjcyODA7IGJvcmRlci1yYWRpdXM6IDEwcHg7IHBhZGRpbmc6IDJyZW07IHRleHQtYWxpZ246IGNl
-            bnRlcjsgYmFja2dyb3VuZDogdmFyKC0tcGFuZWwpOyBjdXJzb3I6IHBvaW50ZXI7IH0KLmRyb3B6b25lLm92ZXIgeyBib3JkZXIt
-            Y29sb3I6IHZhcigtLWFjY2VudCk7IGJhY2tncm91bmQ6ICNlOGVmZmQ7IH0KLnVwbG9hZC1waWNrZXJzIHsgZGlzcGxheTogZmxl
-            eDsgZmxleC13cmFwOiB3cmFwOyBnYXA6IDEuNXJlbTsgbWFyZ2luOiAxcmVtIDA7IH0KLnByb2dyZXNzIHsgZGlzcGxheTogZmxl
-            eDsgYWxpZ24taXRlbXM6IGNlbnRlcjsgZ2FwOiAuNXJlbTsgfQpwcm9ncmVzcyB7IHdpZHRoOiBtaW4oMzByZW0sIDEwMCUpOyBo
-            ZWlnaHQ6IDEuMjVyZW07IH0KdHJbZGF0YS1yZXN1bHQ9InN0b3JlZCJdIC5yZXN1bHQgeyBjb2xvcjogdmFyKC0tb2spOyBmb250
-            LXdlaWdodDogNjAwOyB9CnRyW2RhdGEtcmVzdWx0PSJkdXBsaWNhdGUiXSAucmVzdWx0IHsgY29sb3I6IHZhcigtLXdhcm4pOyBm
-            b250LXdlaWdodDogNjAwOyB9CnRyW2RhdGEtcmVzdWx0PSJyZWZ1c2VkIl0gLnJlc3VsdCB7IGNvbG9yOiB2YXIoLS1lcnJvcik7
-            IGZvbnQtd2VpZ2h0OiA2MDA7IH0KLnN0YXR1cyB7IGRpc3BsYXk6IGdyaWQ7IGdyaWQtdGVtcGxhdGUtY29sdW1uczogcmVwZWF0
-            KGF1dG8tZmlsbCwgbWlubWF4KDIwcmVtLCAxZnIpKTsgZ2FwOiAxcmVtOyB9Ci5zdGF0dXMgaDIgeyBtYXJnaW4tdG9wOiAwOyB9
-            CkBtZWRpYSAobWF4LXdpZHRoOiA3MDBweCkgewogIC50b3AgeyBnYXA6IDFyZW07IGZsZXgtd3JhcDogd3JhcDsgfQogIG1haW4g
-            eyBwYWRkaW5nOiAuNXJlbTsgfQogIC52aWV3cG9ydCB7IGhlaWdodDogY2FsYygxMDB2aCAtIDE0cmVtKTsgfQp9Cg==
+            b3VuZDogIzAwMDsgaGVpZ2h0OiBjYWxjKDEwMHZoIC0gMTFyZW0pOyBtaW4taGVpZ2h0OiAzMjBweDsgYm9yZGVyLXJhZGl1czog
+            NnB4OyBvdmVyZmxvdzogaGlkZGVuOyB0b3VjaC1hY3Rpb246IG5vbmU7IHVzZXItc2VsZWN0OiBub25lOyB9Ci52aWV3cG9ydCBj
+            YW52YXMgeyBkaXNwbGF5OiBibG9jazsgd2lkdGg6IDEwMCU7IGhlaWdodDogMTAwJTsgfQouY29ybmVyIHsgcG9zaXRpb246IGFi
+            c29sdXRlOyBjb2xvcjogI2Y4ZmFmYzsgdGV4dC1zaGFkb3c6IDAgMCAzcHggIzAwMCwgMCAwIDJweCAjMDAwOyBmb250LXNpemU6
+            IC45cmVtOyBwYWRkaW5nOiAuNHJlbSAuNnJlbTsgcG9pbnRlci1ldmVudHM6IG5vbmU7IGJhY2tncm91bmQ6IHJnYmEoMCwgMCwg
+            MCwgLjU1KTsgfQoudG9wLWxlZnQgeyB0b3A6IDA7IGxlZnQ6IDA7IH0KLnRvcC1yaWdodCB7IHRvcDogMDsgcmlnaHQ6IDA7IHRl
+            eHQtYWxpZ246IHJpZ2h0OyB9Ci5ib3R0b20tbGVmdCB7IGJvdHRvbTogMDsgbGVmdDogMDsgfQouYm90dG9tLXJpZ2h0IHsgYm90
+            dG9tOiAwOyByaWdodDogMDsgdGV4dC1hbGlnbjogcmlnaHQ7IH0KLnZpZXdlci1tZXNzYWdlIHsgcG9zaXRpb246IGFic29sdXRl
+            OyBpbnNldDogNDAlIDEwJSBhdXRvOyB0ZXh0LWFsaWduOiBjZW50ZXI7IGNvbG9yOiAjZjhmYWZjOyB9Ci5kcm9wem9uZSB7IGJv
+            cmRlcjogM3B4IGRhc2hlZCAjNmI3MjgwOyBib3JkZXItcmFkaXVzOiAxMHB4OyBwYWRkaW5nOiAycmVtOyB0ZXh0LWFsaWduOiBj
+            ZW50ZXI7IGJhY2tncm91bmQ6IHZhcigtLXBhbmVsKTsgY3Vyc29yOiBwb2ludGVyOyB9Ci5kcm9wem9uZS5vdmVyIHsgYm9yZGVy
+            LWNvbG9yOiB2YXIoLS1hY2NlbnQpOyBiYWNrZ3JvdW5kOiAjZThlZmZkOyB9Ci51cGxvYWQtcGlja2VycyB7IGRpc3BsYXk6IGZs
+            ZXg7IGZsZXgtd3JhcDogd3JhcDsgZ2FwOiAxLjVyZW07IG1hcmdpbjogMXJlbSAwOyB9Ci5wcm9ncmVzcyB7IGRpc3BsYXk6IGZs
+            ZXg7IGFsaWduLWl0ZW1zOiBjZW50ZXI7IGdhcDogLjVyZW07IH0KcHJvZ3Jlc3MgeyB3aWR0aDogbWluKDMwcmVtLCAxMDAlKTsg
+            aGVpZ2h0OiAxLjI1cmVtOyB9CnRyW2RhdGEtcmVzdWx0PSJzdG9yZWQiXSAucmVzdWx0IHsgY29sb3I6IHZhcigtLW9rKTsgZm9u
+            dC13ZWlnaHQ6IDYwMDsgfQp0cltkYXRhLXJlc3VsdD0iZHVwbGljYXRlIl0gLnJlc3VsdCB7IGNvbG9yOiB2YXIoLS13YXJuKTsg
+            Zm9udC13ZWlnaHQ6IDYwMDsgfQp0cltkYXRhLXJlc3VsdD0icmVmdXNlZCJdIC5yZXN1bHQgeyBjb2xvcjogdmFyKC0tZXJyb3Ip
+            OyBmb250LXdlaWdodDogNjAwOyB9Ci5zdGF0dXMgeyBkaXNwbGF5OiBncmlkOyBncmlkLXRlbXBsYXRlLWNvbHVtbnM6IHJlcGVh
+            dChhdXRvLWZpbGwsIG1pbm1heCgyMHJlbSwgMWZyKSk7IGdhcDogMXJlbTsgfQouc3RhdHVzIGgyIHsgbWFyZ2luLXRvcDogMDsg
+            fQpAbWVkaWEgKG1heC13aWR0aDogNzAwcHgpIHsKICAudG9wIHsgZ2FwOiAxcmVtOyBmbGV4LXdyYXA6IHdyYXA7IH0KICBtYWlu
+            IHsgcGFkZGluZzogLjVyZW07IH0KICAudmlld3BvcnQgeyBoZWlnaHQ6IGNhbGMoMTAwdmggLSAxNHJlbSk7IH0KfQo=
             """
         ),
         "js/api.js": (
@@ -2795,7 +2795,7 @@ extension WebAssets {
             """
         ),
         "js/views/status.js": (
-            etag: #""d5ef5c8281c91950f735e11bcbefc872""#,
+            etag: #""68e5ea77afe1a009031736e8be81cc6b""#,
             base64: """
             Ly8gVGhlIHNlcnZlcidzIHN0YXRlOiAvc3lzdGVtLCAvc3RhdGlzdGljcywgL2hlYWx0aHogYW5kIC9yZWFkeXouCgppbXBvcnQg
             e2dldEpTT04sIGdldFRleHR9IGZyb20gJy4uL2FwaS5qcyc7CmltcG9ydCB7aCwgY2xlYXIsIGVycm9yQm94LCBmb3JtYXRCeXRl
@@ -2823,8 +2823,8 @@ extension WebAssets {
             dGllbnRzXSwgWydTdHVkaWVzJywgcy5Db3VudFN0dWRpZXNdLCBbJ1NlcmllcycsIHMuQ291bnRTZXJpZXNdLAogICAgICAgIFsn
             SW5zdGFuY2VzJywgcy5Db3VudEluc3RhbmNlc10sIFsnU3RvcmVkIHNpemUnLCBmb3JtYXRCeXRlcyhOdW1iZXIocy5Ub3RhbERp
             c2tTaXplKSldLAogICAgICBdKSk7CiAgICB9IGVsc2UgewogICAgICBzZWN0aW9ucy5wdXNoKGVycm9yQm94KGAvc3RhdGlzdGlj
-            czogJHtzdGF0aXN0aWNzLnJlYXNvbi5tZXNzYWdlfWApKTsKICAgIH0KICAgIGNsZWFyKGJvZHkpLmFwcGVuZChzZWN0aW9ucyk7
-            CiAgICBhbm5vdW5jZSgnU3RhdHVzIGxvYWRlZCcpOwogIH0KCiAgbG9hZCgpOwogIHJldHVybiAoKSA9PiB7fTsKfQo=
+            czogJHtzdGF0aXN0aWNzLnJlYXNvbi5tZXNzYWdlfWApKTsKICAgIH0KICAgIGNsZWFyKGJvZHkpLmFwcGVuZCguLi5zZWN0aW9u
+            cyk7CiAgICBhbm5vdW5jZSgnU3RhdHVzIGxvYWRlZCcpOwogIH0KCiAgbG9hZCgpOwogIHJldHVybiAoKSA9PiB7fTsKfQo=
             """
         ),
         "js/views/studies.js": (
@@ -3076,7 +3076,7 @@ extension WebAssets {
             """
         ),
         "js/views/tags.js": (
-            etag: #""78b1d7216bad59e2b020a3346d5ed410""#,
+            etag: #""58e16deb909e4b583b749bd229e3f318""#,
             base64: """
             Ly8gQWxsIHRoZSB0YWdzIG9mIGFuIGluc3RhbmNlIChpdHMgV0FETy1SUyBtZXRhZGF0YSkgYXMgYSB0cmVlOiBzZXF1ZW5jZXMg
             Zm9sZCwgYSBmaWx0ZXIKLy8ga2VlcHMgdGhlIHJvd3Mgd2hvc2UgdGFnLCBrZXl3b3JkIG9yIHZhbHVlIGNvbnRhaW5zIHRoZSB0
@@ -3112,21 +3112,22 @@ extension WebAssets {
             J3ZhbHVlJ30sIHNob3duKSk7CiAgfSk7Cn0KCmZ1bmN0aW9uIHNob3coZWxlbWVudCkgewogIGlmIChlbGVtZW50LkJ1bGtEYXRh
             VVJJKSByZXR1cm4gYGJ1bGsgZGF0YTogJHtlbGVtZW50LkJ1bGtEYXRhVVJJfWA7CiAgaWYgKGVsZW1lbnQuSW5saW5lQmluYXJ5
             KSByZXR1cm4gYCR7TWF0aC5mbG9vcihlbGVtZW50LklubGluZUJpbmFyeS5sZW5ndGggKiAzIC8gNCl9IGJ5dGVzIChpbmxpbmUg
-            YmluYXJ5KWA7CiAgY29uc3QgdmFsdWVzID0gZWxlbWVudC5WYWx1ZSA/PyBbXTsKICBjb25zdCB0ZXh0ID0gdmFsdWVzLm1hcCgo
-            dikgPT4gKHYgJiYgdHlwZW9mIHYgPT09ICdvYmplY3QnID8gcGVyc29uTmFtZSh2KSA6IFN0cmluZyh2KSkpLmpvaW4oJ1xcJyk7
-            CiAgcmV0dXJuIHRleHQubGVuZ3RoID4gMzAwID8gYCR7dGV4dC5zbGljZSgwLCAzMDApfeKApmAgOiB0ZXh0Owp9CgovKiogSGlk
-            ZXMgcm93cyB0aGF0IG5laXRoZXIgbWF0Y2ggbm9yIGNvbnRhaW4gYSBtYXRjaDsgb3BlbnMgc2VxdWVuY2VzIGhvbGRpbmcgb25l
-            LiAqLwpmdW5jdGlvbiBhcHBseSh0cmVlLCBuZWVkbGUpIHsKICBmdW5jdGlvbiB2aXNpdChsaSkgewogICAgY29uc3Qgb3duID0g
-            IW5lZWRsZSB8fCBsaS5kYXRhc2V0LnRleHQuaW5jbHVkZXMobmVlZGxlLnJlcGxhY2UoL1soKV0vZywgJycpKQogICAgICB8fCBs
-            aS5kYXRhc2V0LnRleHQucmVwbGFjZSgvWygpLF0vZywgJycpLmluY2x1ZGVzKG5lZWRsZS5yZXBsYWNlKC9bKCksXS9nLCAnJykp
-            OwogICAgbGV0IGluc2lkZSA9IGZhbHNlOwogICAgY29uc3QgZGV0YWlscyA9IGxpLnF1ZXJ5U2VsZWN0b3IoJzpzY29wZSA+IGRl
-            dGFpbHMnKTsKICAgIGlmIChkZXRhaWxzKSB7CiAgICAgIGZvciAoY29uc3QgY2hpbGQgb2YgZGV0YWlscy5xdWVyeVNlbGVjdG9y
-            QWxsKCc6c2NvcGUgPiB1bCA+IGxpJykpIGluc2lkZSA9IHZpc2l0KGNoaWxkKSB8fCBpbnNpZGU7CiAgICAgIGlmIChuZWVkbGUp
-            IGRldGFpbHMub3BlbiA9IGluc2lkZTsKICAgIH0KICAgIGNvbnN0IHZpc2libGUgPSBvd24gfHwgaW5zaWRlOwogICAgbGkuaGlk
-            ZGVuID0gIXZpc2libGU7CiAgICBpZiAob3duICYmIGRldGFpbHMgJiYgbmVlZGxlKSB7CiAgICAgIGZvciAoY29uc3QgY2hpbGQg
-            b2YgZGV0YWlscy5xdWVyeVNlbGVjdG9yQWxsKCdsaScpKSBjaGlsZC5oaWRkZW4gPSBmYWxzZTsKICAgIH0KICAgIHJldHVybiB2
-            aXNpYmxlOwogIH0KICBmb3IgKGNvbnN0IGxpIG9mIHRyZWUucXVlcnlTZWxlY3RvckFsbCgnOnNjb3BlID4gbGknKSkgdmlzaXQo
-            bGkpOwp9Cg==
+            YmluYXJ5KWA7CiAgY29uc3QgdmFsdWVzID0gZWxlbWVudC5WYWx1ZSA/PyBbXTsKICAvLyBQZXJzb24gbmFtZXMgYXMgZW5jb2Rl
+            ZCAoRE9FXkpPSE4pLCB3aGljaCBpcyB3aGF0IHBlb3BsZSBzZWFyY2ggdGFncyBmb3IuCiAgY29uc3QgdGV4dCA9IHZhbHVlcy5t
+            YXAoKHYpID0+ICh2ICYmIHR5cGVvZiB2ID09PSAnb2JqZWN0JyA/IHYuQWxwaGFiZXRpYyA/PyBwZXJzb25OYW1lKHYpIDogU3Ry
+            aW5nKHYpKSkuam9pbignXFwnKTsKICByZXR1cm4gdGV4dC5sZW5ndGggPiAzMDAgPyBgJHt0ZXh0LnNsaWNlKDAsIDMwMCl94oCm
+            YCA6IHRleHQ7Cn0KCi8qKiBIaWRlcyByb3dzIHRoYXQgbmVpdGhlciBtYXRjaCBub3IgY29udGFpbiBhIG1hdGNoOyBvcGVucyBz
+            ZXF1ZW5jZXMgaG9sZGluZyBvbmUuICovCmZ1bmN0aW9uIGFwcGx5KHRyZWUsIG5lZWRsZSkgewogIGZ1bmN0aW9uIHZpc2l0KGxp
+            KSB7CiAgICBjb25zdCBvd24gPSAhbmVlZGxlIHx8IGxpLmRhdGFzZXQudGV4dC5pbmNsdWRlcyhuZWVkbGUucmVwbGFjZSgvWygp
+            XS9nLCAnJykpCiAgICAgIHx8IGxpLmRhdGFzZXQudGV4dC5yZXBsYWNlKC9bKCksXS9nLCAnJykuaW5jbHVkZXMobmVlZGxlLnJl
+            cGxhY2UoL1soKSxdL2csICcnKSk7CiAgICBsZXQgaW5zaWRlID0gZmFsc2U7CiAgICBjb25zdCBkZXRhaWxzID0gbGkucXVlcnlT
+            ZWxlY3RvcignOnNjb3BlID4gZGV0YWlscycpOwogICAgaWYgKGRldGFpbHMpIHsKICAgICAgZm9yIChjb25zdCBjaGlsZCBvZiBk
+            ZXRhaWxzLnF1ZXJ5U2VsZWN0b3JBbGwoJzpzY29wZSA+IHVsID4gbGknKSkgaW5zaWRlID0gdmlzaXQoY2hpbGQpIHx8IGluc2lk
+            ZTsKICAgICAgaWYgKG5lZWRsZSkgZGV0YWlscy5vcGVuID0gaW5zaWRlOwogICAgfQogICAgY29uc3QgdmlzaWJsZSA9IG93biB8
+            fCBpbnNpZGU7CiAgICBsaS5oaWRkZW4gPSAhdmlzaWJsZTsKICAgIGlmIChvd24gJiYgZGV0YWlscyAmJiBuZWVkbGUpIHsKICAg
+            ICAgZm9yIChjb25zdCBjaGlsZCBvZiBkZXRhaWxzLnF1ZXJ5U2VsZWN0b3JBbGwoJ2xpJykpIGNoaWxkLmhpZGRlbiA9IGZhbHNl
+            OwogICAgfQogICAgcmV0dXJuIHZpc2libGU7CiAgfQogIGZvciAoY29uc3QgbGkgb2YgdHJlZS5xdWVyeVNlbGVjdG9yQWxsKCc6
+            c2NvcGUgPiBsaScpKSB2aXNpdChsaSk7Cn0K
             """
         ),
         "js/views/upload.js": (

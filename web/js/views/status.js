@@ -37,7 +37,7 @@ export function statusView(root) {
     } else {
       sections.push(errorBox(`/statistics: ${statistics.reason.message}`));
     }
-    clear(body).append(sections);
+    clear(body).append(...sections);
     announce('Status loaded');
   }
 

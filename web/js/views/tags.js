@@ -47,7 +47,8 @@ function show(element) {
   if (element.BulkDataURI) return `bulk data: ${element.BulkDataURI}`;
   if (element.InlineBinary) return `${Math.floor(element.InlineBinary.length * 3 / 4)} bytes (inline binary)`;
   const values = element.Value ?? [];
-  const text = values.map((v) => (v && typeof v === 'object' ? personName(v) : String(v))).join('\\');
+  // Person names as encoded (DOE^JOHN), which is what people search tags for.
+  const text = values.map((v) => (v && typeof v === 'object' ? v.Alphabetic ?? personName(v) : String(v))).join('\\');
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
