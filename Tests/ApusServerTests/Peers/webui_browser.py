@@ -101,6 +101,79 @@ return [s, n];
 """
 
 
+# The UI's modules on their own, with inputs in the shapes PS3.18 defines (a STOW-RS response,
+# a multipart body, DICOM JSON) and pixel data whose rendering is known.
+UNITS = r"""
+const done = arguments[arguments.length - 1];
+(async () => {
+  const results = {};
+  const check = (name, ok, detail) => { results[name] = {ok: !!ok, detail: JSON.stringify(detail)}; };
+  const upload = await import('/ui/js/views/upload.js');
+  const studies = await import('/ui/js/views/studies.js');
+  const mp = await import('/ui/js/multipart.js');
+  const px = await import('/ui/js/pixels.js');
+  const p10 = await import('/ui/js/part10.js');
+  const json = await import('/ui/js/dicom-json.js');
+
+  const stow = upload.stowResults({
+    '00081199': {vr: 'SQ', Value: [{'00081155': {vr: 'UI', Value: ['1.1']}},
+      {'00081155': {vr: 'UI', Value: ['1.2']}, '00081196': {vr: 'US', Value: [0xB000]}}]},
+    '00081198': {vr: 'SQ', Value: [{'00081155': {vr: 'UI', Value: ['1.3']}, '00081197': {vr: 'US', Value: [0xA900]}},
+      {'00081155': {vr: 'UI', Value: ['1.4']}, '00081197': {vr: 'US', Value: [0x0111]}}]}});
+  const r = (uid) => stow.results.get(uid);
+  check('unit: STOW-RS response read per instance', r('1.1').result === 'stored' && r('1.2').detail.includes('coercion')
+    && r('1.3').result === 'refused' && r('1.3').detail.includes('A900') && r('1.4').result === 'duplicate',
+    [...stow.results]);
+
+  const body = new TextEncoder().encode('--b1\r\nContent-Type: application/octet-stream\r\n\r\nab\r\n--b1\r\nContent-Type: x\r\n\r\n\r\n--b1--\r\n');
+  const parts = mp.parseMultipart(body.buffer, 'multipart/related; type="application/octet-stream"; boundary="b1"');
+  check('unit: multipart parts', parts.length === 2 && parts[0].body.length === 2 && parts[1].body.length === 0
+    && parts[0].headers['content-type'] === 'application/octet-stream', parts.map((p) => [p.headers, p.body.length]));
+  const built = mp.buildMultipart([new Blob(['xyz'])], 'application/dicom');
+  const round = mp.parseMultipart(await built.body.arrayBuffer(), built.contentType);
+  check('unit: multipart built for STOW-RS reads back', round.length === 1
+    && new TextDecoder().decode(round[0].body) === 'xyz' && built.contentType.includes('type="application/dicom"'), built.contentType);
+
+  const file = new Uint8Array(132 + 8 + 4 + 8 + 6);
+  file.set(new TextEncoder().encode('DICM'), 128);
+  file.set([0x02, 0, 0x02, 0, 0x55, 0x49, 4, 0], 132); file.set(new TextEncoder().encode('1.2\0'), 140);
+  file.set([0x02, 0, 0x03, 0, 0x55, 0x49, 6, 0], 144); file.set(new TextEncoder().encode('1.2.3\0'), 152);
+  check('unit: Part 10 meta gives the SOP Instance UID', p10.metaSOPInstanceUID(file) === '1.2.3'
+    && p10.metaSOPInstanceUID(new Uint8Array(200)) === null, p10.metaSOPInstanceUID(file));
+
+  const signed = {rows: 1, columns: 3, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 1,
+    photometric: 'MONOCHROME2', planarConfiguration: 0, frames: 1, slope: 2, intercept: -10, window: null};
+  const raw = new Uint8Array(new Uint16Array([0x0FFF, 0x0001, 0x07FF]).buffer);
+  const decoded = px.decodeFrame(raw, signed);
+  check('unit: signed 12-bit pixels with rescale', [...decoded.values].join() === '-12,-8,4084', [...decoded.values]);
+  const mono1 = {...signed, photometric: 'MONOCHROME1', pixelRepresentation: 0, bitsStored: 16, slope: 1, intercept: 0};
+  const img = px.render(px.decodeFrame(new Uint8Array(new Uint16Array([0, 100, 200]).buffer), mono1),
+    mono1, {center: 100, width: 101}, new ImageData(3, 1));
+  check('unit: linear window, MONOCHROME1 inverted', img.data[0] === 255 && img.data[8] === 0
+    && Math.abs(img.data[4] - 127) <= 2, [img.data[0], img.data[4], img.data[8]]);
+  const rgb = {...signed, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, photometric: 'RGB', planarConfiguration: 1};
+  const color = px.decodeFrame(new Uint8Array([1, 2, 3, 4, 5, 6]), rgb);
+  check('unit: planar RGB', [...color.rgba].join() === '1,3,5,255,2,4,6,255', [...color.rgba]);
+  let compressed = '';
+  try { px.checkDisplayable({...signed, transferSyntax: '1.2.840.10008.1.2.4.50'}); } catch (e) { compressed = e.message; }
+  check('unit: compressed syntaxes are refused with a message', compressed.startsWith("Can't display compressed images yet"), compressed);
+
+  const q = studies.searchParameters({name: 'doe', id: '', accession: 'A?', from: '2020-01-01', to: '', modality: 'CT',
+    description: 'chest'}, 25, 50);
+  check('unit: QIDO-RS parameters', q.PatientName === 'doe*' && q.AccessionNumber === 'A?' && q.StudyDate === '20200101-'
+    && q.StudyDescription === '*chest*' && q.ModalitiesInStudy === 'CT' && q.limit === 26 && q.offset === 50, q);
+  check('unit: person names', json.personName({Alphabetic: 'DOE^JOHN^^DR'}) === 'DOE, DR JOHN', json.personName({Alphabetic: 'DOE^JOHN^^DR'}));
+  done(results);
+})().catch((e) => done({'unit: modules load': {ok: false, detail: String(e.stack || e)}}));
+"""
+
+
+def units(driver):
+    driver.get(BASE + "/ui/#/status")
+    for name, result in driver.execute_async_script(UNITS).items():
+        check(name, result["ok"], result["detail"])
+
+
 def accessible(driver, page):
     problems = driver.execute_script(ACCESSIBILITY)
     check(f"accessibility: {page}", not problems, "; ".join(problems[:10]))
@@ -265,11 +338,12 @@ def main():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     try:
         driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        driver.set_script_timeout(30)
     except Exception as error:  # the browser is missing or does not start: fail, say why
         print(json.dumps({"error": f"chromium did not start: {error}"}))
         return 2
     try:
-        for step in [study_list, study_page, viewer, upload, status]:
+        for step in [units, study_list, study_page, viewer, upload, status]:
             try:
                 step(driver)
             except Exception:
