@@ -1,6 +1,6 @@
 // Frames fetched with WADO-RS and decoded once; the viewer and the thumbnails share them.
 
-import {frame} from './api.js';
+import {frame, ApiError} from './api.js';
 import {checkDisplayable, decodeFrame, UNCOMPRESSED, CompressedImageError} from './pixels.js';
 
 const cache = new Map();
@@ -18,7 +18,13 @@ export function loadFrame(study, series, instance, number, image) {
   }
   promise = (async () => {
     checkDisplayable(image);
-    const {bytes, transferSyntax} = await frame(study, series, instance, number);
+    const {bytes, transferSyntax} = await frame(study, series, instance, number).catch((error) => {
+      // 406: the server holds the frame in a syntax it can't send uncompressed.
+      if (error instanceof ApiError && error.status === 406) {
+        throw new CompressedImageError(image.transferSyntax || 'of the stored instance');
+      }
+      throw error;
+    });
     if (!UNCOMPRESSED.has(transferSyntax)) throw new CompressedImageError(transferSyntax);
     return decodeFrame(bytes, image);
   })();

@@ -8,9 +8,12 @@ extension HTTPAPI {
     /// each load (`no-cache` with an ETag), so a new release is picked up at once and an
     /// unchanged file costs a 304.
     func addWebUIRoutes(to router: Router<Context>) {
-        router.get("") { _, _ in Response.redirect(to: "/ui/", type: .found) }
-        router.get("ui") { _, _ in Response.redirect(to: "/ui/", type: .found) }
-        router.get("ui/") { request, _ in Self.webAsset("index.html", request: request) }
+        router.get("/") { _, _ in Response.redirect(to: "/ui/", type: .found) }
+        // The router matches `/ui` and `/ui/` alike; relative links need the slash.
+        router.get("ui") { request, _ in
+            request.uri.path.hasSuffix("/")
+                ? Self.webAsset("index.html", request: request) : Response.redirect(to: "/ui/", type: .found)
+        }
         router.get("ui/**") { request, context in
             let path = context.parameters.getCatchAll().joined(separator: "/")
             return Self.webAsset(path.isEmpty ? "index.html" : path, request: request)

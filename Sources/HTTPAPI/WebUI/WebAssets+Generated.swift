@@ -2608,29 +2608,33 @@ extension WebAssets {
             """
         ),
         "js/frames.js": (
-            etag: #""84d6f67f44ade27ffed147ab913afaa1""#,
+            etag: #""c5e35cff80ddde7909170b11ce438e39""#,
             base64: """
             Ly8gRnJhbWVzIGZldGNoZWQgd2l0aCBXQURPLVJTIGFuZCBkZWNvZGVkIG9uY2U7IHRoZSB2aWV3ZXIgYW5kIHRoZSB0aHVtYm5h
-            aWxzIHNoYXJlIHRoZW0uCgppbXBvcnQge2ZyYW1lfSBmcm9tICcuL2FwaS5qcyc7CmltcG9ydCB7Y2hlY2tEaXNwbGF5YWJsZSwg
-            ZGVjb2RlRnJhbWUsIFVOQ09NUFJFU1NFRCwgQ29tcHJlc3NlZEltYWdlRXJyb3J9IGZyb20gJy4vcGl4ZWxzLmpzJzsKCmNvbnN0
-            IGNhY2hlID0gbmV3IE1hcCgpOwpjb25zdCBMSU1JVCA9IDQwMDsKCi8qKiBUaGUgZGVjb2RlZCBmcmFtZSBgbnVtYmVyYCAoMS1i
-            YXNlZCkgb2YgYW4gaW5zdGFuY2Ugd2hvc2UgaW1hZ2UgbW9kdWxlIGlzIGBpbWFnZWAuICovCmV4cG9ydCBmdW5jdGlvbiBsb2Fk
-            RnJhbWUoc3R1ZHksIHNlcmllcywgaW5zdGFuY2UsIG51bWJlciwgaW1hZ2UpIHsKICBjb25zdCBrZXkgPSBgJHtpbnN0YW5jZX0v
-            JHtudW1iZXJ9YDsKICBsZXQgcHJvbWlzZSA9IGNhY2hlLmdldChrZXkpOwogIGlmIChwcm9taXNlKSB7CiAgICAvLyBNb3N0IHJl
-            Y2VudGx5IHVzZWQgbGFzdCwgc28gdGhhdCB0aGUgb2xkZXN0IGxlYXZlIGZpcnN0LgogICAgY2FjaGUuZGVsZXRlKGtleSk7CiAg
-            ICBjYWNoZS5zZXQoa2V5LCBwcm9taXNlKTsKICAgIHJldHVybiBwcm9taXNlOwogIH0KICBwcm9taXNlID0gKGFzeW5jICgpID0+
-            IHsKICAgIGNoZWNrRGlzcGxheWFibGUoaW1hZ2UpOwogICAgY29uc3Qge2J5dGVzLCB0cmFuc2ZlclN5bnRheH0gPSBhd2FpdCBm
-            cmFtZShzdHVkeSwgc2VyaWVzLCBpbnN0YW5jZSwgbnVtYmVyKTsKICAgIGlmICghVU5DT01QUkVTU0VELmhhcyh0cmFuc2ZlclN5
-            bnRheCkpIHRocm93IG5ldyBDb21wcmVzc2VkSW1hZ2VFcnJvcih0cmFuc2ZlclN5bnRheCk7CiAgICByZXR1cm4gZGVjb2RlRnJh
-            bWUoYnl0ZXMsIGltYWdlKTsKICB9KSgpOwogIHByb21pc2UuY2F0Y2goKCkgPT4gY2FjaGUuZGVsZXRlKGtleSkpOwogIGNhY2hl
-            LnNldChrZXksIHByb21pc2UpOwogIHdoaWxlIChjYWNoZS5zaXplID4gTElNSVQpIGNhY2hlLmRlbGV0ZShjYWNoZS5rZXlzKCku
-            bmV4dCgpLnZhbHVlKTsKICByZXR1cm4gcHJvbWlzZTsKfQoKLyoqIFJ1bnMgYHRhc2tzYCAoZnVuY3Rpb25zIHJldHVybmluZyBw
-            cm9taXNlcyksIGF0IG1vc3QgYHdpZHRoYCBhdCBhIHRpbWUuICovCmV4cG9ydCBhc3luYyBmdW5jdGlvbiBsaW1pdGVkKHRhc2tz
-            LCB3aWR0aCkgewogIGNvbnN0IHJlc3VsdHMgPSBbXTsKICBsZXQgbmV4dCA9IDA7CiAgYXN5bmMgZnVuY3Rpb24gd29ya2VyKCkg
-            ewogICAgd2hpbGUgKG5leHQgPCB0YXNrcy5sZW5ndGgpIHsKICAgICAgY29uc3QgaW5kZXggPSBuZXh0Kys7CiAgICAgIHJlc3Vs
-            dHNbaW5kZXhdID0gYXdhaXQgdGFza3NbaW5kZXhdKCkuY2F0Y2goKGVycm9yKSA9PiBlcnJvcik7CiAgICB9CiAgfQogIGF3YWl0
-            IFByb21pc2UuYWxsKEFycmF5LmZyb20oe2xlbmd0aDogTWF0aC5taW4od2lkdGgsIHRhc2tzLmxlbmd0aCl9LCB3b3JrZXIpKTsK
-            ICByZXR1cm4gcmVzdWx0czsKfQo=
+            aWxzIHNoYXJlIHRoZW0uCgppbXBvcnQge2ZyYW1lLCBBcGlFcnJvcn0gZnJvbSAnLi9hcGkuanMnOwppbXBvcnQge2NoZWNrRGlz
+            cGxheWFibGUsIGRlY29kZUZyYW1lLCBVTkNPTVBSRVNTRUQsIENvbXByZXNzZWRJbWFnZUVycm9yfSBmcm9tICcuL3BpeGVscy5q
+            cyc7Cgpjb25zdCBjYWNoZSA9IG5ldyBNYXAoKTsKY29uc3QgTElNSVQgPSA0MDA7CgovKiogVGhlIGRlY29kZWQgZnJhbWUgYG51
+            bWJlcmAgKDEtYmFzZWQpIG9mIGFuIGluc3RhbmNlIHdob3NlIGltYWdlIG1vZHVsZSBpcyBgaW1hZ2VgLiAqLwpleHBvcnQgZnVu
+            Y3Rpb24gbG9hZEZyYW1lKHN0dWR5LCBzZXJpZXMsIGluc3RhbmNlLCBudW1iZXIsIGltYWdlKSB7CiAgY29uc3Qga2V5ID0gYCR7
+            aW5zdGFuY2V9LyR7bnVtYmVyfWA7CiAgbGV0IHByb21pc2UgPSBjYWNoZS5nZXQoa2V5KTsKICBpZiAocHJvbWlzZSkgewogICAg
+            Ly8gTW9zdCByZWNlbnRseSB1c2VkIGxhc3QsIHNvIHRoYXQgdGhlIG9sZGVzdCBsZWF2ZSBmaXJzdC4KICAgIGNhY2hlLmRlbGV0
+            ZShrZXkpOwogICAgY2FjaGUuc2V0KGtleSwgcHJvbWlzZSk7CiAgICByZXR1cm4gcHJvbWlzZTsKICB9CiAgcHJvbWlzZSA9IChh
+            c3luYyAoKSA9PiB7CiAgICBjaGVja0Rpc3BsYXlhYmxlKGltYWdlKTsKICAgIGNvbnN0IHtieXRlcywgdHJhbnNmZXJTeW50YXh9
+            ID0gYXdhaXQgZnJhbWUoc3R1ZHksIHNlcmllcywgaW5zdGFuY2UsIG51bWJlcikuY2F0Y2goKGVycm9yKSA9PiB7CiAgICAgIC8v
+            IDQwNjogdGhlIHNlcnZlciBob2xkcyB0aGUgZnJhbWUgaW4gYSBzeW50YXggaXQgY2FuJ3Qgc2VuZCB1bmNvbXByZXNzZWQuCiAg
+            ICAgIGlmIChlcnJvciBpbnN0YW5jZW9mIEFwaUVycm9yICYmIGVycm9yLnN0YXR1cyA9PT0gNDA2KSB7CiAgICAgICAgdGhyb3cg
+            bmV3IENvbXByZXNzZWRJbWFnZUVycm9yKGltYWdlLnRyYW5zZmVyU3ludGF4IHx8ICdvZiB0aGUgc3RvcmVkIGluc3RhbmNlJyk7
+            CiAgICAgIH0KICAgICAgdGhyb3cgZXJyb3I7CiAgICB9KTsKICAgIGlmICghVU5DT01QUkVTU0VELmhhcyh0cmFuc2ZlclN5bnRh
+            eCkpIHRocm93IG5ldyBDb21wcmVzc2VkSW1hZ2VFcnJvcih0cmFuc2ZlclN5bnRheCk7CiAgICByZXR1cm4gZGVjb2RlRnJhbWUo
+            Ynl0ZXMsIGltYWdlKTsKICB9KSgpOwogIHByb21pc2UuY2F0Y2goKCkgPT4gY2FjaGUuZGVsZXRlKGtleSkpOwogIGNhY2hlLnNl
+            dChrZXksIHByb21pc2UpOwogIHdoaWxlIChjYWNoZS5zaXplID4gTElNSVQpIGNhY2hlLmRlbGV0ZShjYWNoZS5rZXlzKCkubmV4
+            dCgpLnZhbHVlKTsKICByZXR1cm4gcHJvbWlzZTsKfQoKLyoqIFJ1bnMgYHRhc2tzYCAoZnVuY3Rpb25zIHJldHVybmluZyBwcm9t
+            aXNlcyksIGF0IG1vc3QgYHdpZHRoYCBhdCBhIHRpbWUuICovCmV4cG9ydCBhc3luYyBmdW5jdGlvbiBsaW1pdGVkKHRhc2tzLCB3
+            aWR0aCkgewogIGNvbnN0IHJlc3VsdHMgPSBbXTsKICBsZXQgbmV4dCA9IDA7CiAgYXN5bmMgZnVuY3Rpb24gd29ya2VyKCkgewog
+            ICAgd2hpbGUgKG5leHQgPCB0YXNrcy5sZW5ndGgpIHsKICAgICAgY29uc3QgaW5kZXggPSBuZXh0Kys7CiAgICAgIHJlc3VsdHNb
+            aW5kZXhdID0gYXdhaXQgdGFza3NbaW5kZXhdKCkuY2F0Y2goKGVycm9yKSA9PiBlcnJvcik7CiAgICB9CiAgfQogIGF3YWl0IFBy
+            b21pc2UuYWxsKEFycmF5LmZyb20oe2xlbmd0aDogTWF0aC5taW4od2lkdGgsIHRhc2tzLmxlbmd0aCl9LCB3b3JrZXIpKTsKICBy
+            ZXR1cm4gcmVzdWx0czsKfQo=
             """
         ),
         "js/multipart.js": (
