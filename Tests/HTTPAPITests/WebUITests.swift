@@ -36,8 +36,11 @@ import Testing
             Set(embedded.keys) == Set(files.keys),
             "web/ and the embedded copy differ: run python3 scripts/generate-web-assets.py")
         for (path, data) in files {
-            let asset = try #require(embedded[path], "\(path) is not embedded: run python3 scripts/generate-web-assets.py")
-            #expect(Data(asset.bytes.readableBytesView) == data, "\(path) changed: run python3 scripts/generate-web-assets.py")
+            let asset = try #require(
+                embedded[path], "\(path) is not embedded: run python3 scripts/generate-web-assets.py")
+            #expect(
+                Data(asset.bytes.readableBytesView) == data,
+                "\(path) changed: run python3 scripts/generate-web-assets.py")
         }
     }
 

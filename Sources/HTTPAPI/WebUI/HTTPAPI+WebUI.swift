@@ -29,10 +29,12 @@ extension HTTPAPI {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "no such file in the web UI: \(path)\n")))
         }
         var headers: HTTPFields = [.eTag: asset.etag, .cacheControl: "no-cache"]
-        if let tags = request.headers[.ifNoneMatch], tags.split(separator: ",").contains(where: { tag in
-            let tag = tag.trimmingCharacters(in: .whitespaces)
-            return tag == asset.etag || tag == "W/" + asset.etag || tag == "*"
-        }) {
+        if let tags = request.headers[.ifNoneMatch],
+            tags.split(separator: ",").contains(where: { tag in
+                let tag = tag.trimmingCharacters(in: .whitespaces)
+                return tag == asset.etag || tag == "W/" + asset.etag || tag == "*"
+            })
+        {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = asset.contentType

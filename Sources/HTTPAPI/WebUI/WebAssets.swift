@@ -21,7 +21,8 @@ struct WebAssets: Sendable {
         for (path, file) in encoded {
             let base64 = file.base64.filter { !$0.isNewline }
             guard let data = Data(base64Encoded: base64) else { continue }
-            assets[path] = Asset(contentType: Self.contentType(of: path), etag: file.etag, bytes: ByteBuffer(data: data))
+            assets[path] = Asset(
+                contentType: Self.contentType(of: path), etag: file.etag, bytes: ByteBuffer(data: data))
         }
         self.assets = assets
     }
