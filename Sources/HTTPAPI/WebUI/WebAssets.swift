@@ -22,7 +22,7 @@ struct WebAssets: Sendable {
             let base64 = file.base64.filter { !$0.isNewline }
             guard let data = Data(base64Encoded: base64) else { continue }
             assets[path] = Asset(
-                contentType: Self.contentType(of: path), etag: file.etag, bytes: ByteBuffer(data: data))
+                contentType: Self.contentType(of: path), etag: file.etag, bytes: ByteBuffer(bytes: data))
         }
         self.assets = assets
     }
