@@ -1,5 +1,6 @@
 public import Archive
 import ArchiveSQLite
+import AsyncHTTPClient
 import DICOM
 import DICOMNetwork
 import Foundation
@@ -35,6 +36,8 @@ public struct ApusServer: Sendable {
         onListening: @escaping @Sendable (Int) -> Void = { _ in },
         onHTTPListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
+        // The process-wide client: only OIDC discovery uses it, and it needs no shutdown.
+        let (authentication, keyRefresher) = try await authentication(httpClient: .shared)
         try await withArchive { archive in
             let swept = try await archive.sweepOrphans()
             logger.info("orphan sweep done", metadata: ["report": "\(swept)"])
@@ -42,17 +45,21 @@ public struct ApusServer: Sendable {
             let http = HTTPAPI(
                 archive: archive,
                 configuration: HTTPAPI.Configuration(
-                    host: configuration.httpHost, port: configuration.httpPort,
+                    host: configuration.resolvedHTTPHost, port: configuration.httpPort,
                     system: HTTPAPI.SystemDescription(
                         aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort)),
-                logger: logger, metricsRegistry: metricsRegistry
+                logger: logger, metricsRegistry: metricsRegistry, authentication: authentication
             ).application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])
                 onHTTPListening(port)
             })
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: dicom), .init(service: http),
+            ]
+            if let keyRefresher { services.append(.init(service: keyRefresher)) }
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: [.init(service: dicom), .init(service: http)],
+                    services: services,
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             try await group.run()

@@ -8,7 +8,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var aeTitle = "APUS"
     public var dicomHost = "0.0.0.0"
     public var dicomPort = 4242
-    public var httpHost = "0.0.0.0"
+    /// Unset: all interfaces when authentication is required, loopback when it is off, so
+    /// that no configuration at all never exposes the archive's HTTP side to the network.
+    public var httpHost: String?
     /// DICOMweb, REST, health and metrics (8042, as Orthanc).
     public var httpPort = 8042
     /// Files and, unless `databasePath` says otherwise, the SQLite index live here.
@@ -24,6 +26,19 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// C-STORE data sets are held in memory while they are parsed and indexed: this bounds one.
     public var maximumInstanceSize = 1 << 30
     public var logLevel = "info"
+    /// HTTP credentials: `none` (the default: serve anyone who reaches the port, which is
+    /// why HTTP then listens on loopback unless `httpHost` says otherwise) or `required`.
+    public var authenticationRequired = false
+    /// JSON users for HTTP Basic, passwords as bcrypt hashes.
+    public var usersFile: String?
+    /// OpenID Connect: bearer tokens from this issuer, for this audience.
+    public var oidcIssuer: String?
+    public var oidcAudience: String?
+    /// Where the issuer's keys are: a file (a Secret mount), or a URL; discovered from the
+    /// issuer's `/.well-known/openid-configuration` when neither is set.
+    public var oidcJWKSFile: String?
+    public var oidcJWKSURL: String?
+    public var oidcRolesClaim = "roles"
     /// The Storage SCPs a C-MOVE may send to, by AE title (the Move Destination).
     public var peers: [String: Peer] = [:]
 
@@ -39,6 +54,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     public init() {}
+
+    /// Where HTTP listens: `httpHost`, or the secure default for the authentication setting.
+    public var resolvedHTTPHost: String {
+        httpHost ?? (authenticationRequired ? "0.0.0.0" : "127.0.0.1")
+    }
 
     /// The SQLite file: `databasePath`, or `index.sqlite` in the data directory.
     public var resolvedDatabasePath: String {
@@ -85,6 +105,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_ACCEPT_ANY_CALLED_AE_TITLE", "acceptsAnyCalledAETitle"),
         ("APUS_MAX_ASSOCIATIONS", "maximumAssociations"), ("APUS_MAX_PDU_LENGTH", "maximumPDULength"),
         ("APUS_MAX_INSTANCE_SIZE", "maximumInstanceSize"), ("APUS_LOG_LEVEL", "logLevel"),
+        ("APUS_AUTHENTICATION", "authentication"), ("APUS_USERS_FILE", "usersFile"),
+        ("APUS_OIDC_ISSUER", "oidcIssuer"), ("APUS_OIDC_AUDIENCE", "oidcAudience"),
+        ("APUS_OIDC_JWKS_FILE", "oidcJWKSFile"), ("APUS_OIDC_JWKS_URL", "oidcJWKSURL"),
+        ("APUS_OIDC_ROLES_CLAIM", "oidcRolesClaim"),
         ("APUS_PEERS", "peers"),
     ]
 
@@ -143,7 +167,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             aeTitle = title
         case "dicomHost": dicomHost = value
         case "dicomPort": dicomPort = try number(in: 0...65535)
-        case "httpHost": httpHost = value
+        case "httpHost": httpHost = value.isEmpty ? nil : value
         case "httpPort": httpPort = try number(in: 0...65535)
         case "dataDirectory":
             guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
@@ -169,6 +193,20 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "maximumAssociations": maximumAssociations = try number(in: 1...10_000)
         case "maximumPDULength": maximumPDULength = try number(in: 4_096...16_777_216)
         case "maximumInstanceSize": maximumInstanceSize = try number(in: 1_024...(1 << 40))
+        case "authentication":
+            switch value.lowercased() {
+            case "none", "off", "false": authenticationRequired = false
+            case "required", "on", "true": authenticationRequired = true
+            default: throw ConfigurationError(setting: source, problem: "'\(value)' is neither none nor required")
+            }
+        case "usersFile": usersFile = value.isEmpty ? nil : value
+        case "oidcIssuer": oidcIssuer = value.isEmpty ? nil : value
+        case "oidcAudience": oidcAudience = value.isEmpty ? nil : value
+        case "oidcJWKSFile": oidcJWKSFile = value.isEmpty ? nil : value
+        case "oidcJWKSURL": oidcJWKSURL = value.isEmpty ? nil : value
+        case "oidcRolesClaim":
+            guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
+            oidcRolesClaim = value
         case "logLevel":
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value.lowercased())
             else { throw ConfigurationError(setting: source, problem: "'\(value)' is not a log level") }

@@ -56,21 +56,30 @@ public struct HTTPAPI: Sendable {
     public let logger: Logger
     /// Where `/metrics` reads from; nil when the process exports no metrics (tests).
     public let metricsRegistry: PrometheusCollectorRegistry?
+    public let authentication: Authentication
+    /// One line per request: who did what to which resource, and how it ended.
+    public let audit: Logger
 
     public init(
         archive: Archive, configuration: Configuration = Configuration(), logger: Logger,
-        metricsRegistry: PrometheusCollectorRegistry? = nil
+        metricsRegistry: PrometheusCollectorRegistry? = nil, authentication: Authentication = .none,
+        audit: Logger = Logger(label: "apus.audit")
     ) {
+        self.audit = audit
         self.archive = archive
         self.configuration = configuration
         self.logger = logger
         self.metricsRegistry = metricsRegistry
+        self.authentication = authentication
     }
 
     /// Every route Apus answers over HTTP.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
         router.add(middleware: RequestMetricsMiddleware())
+        router.add(
+            middleware: AuthenticationMiddleware(
+                authentication: authentication, audit: audit, logger: logger))
         addHealthRoutes(to: router)
         addMetricsRoute(to: router)
         addSystemRoutes(to: router)
