@@ -1,4 +1,5 @@
 public import Archive
+import ArchiveS3
 import ArchiveSQLite
 import AsyncHTTPClient
 import DICOM
@@ -30,24 +31,31 @@ public struct ApusServer: Sendable {
 
     /// Opens storage, sweeps orphans left by a crash, serves until a shutdown signal (or the
     /// task is cancelled), then closes the index. `onListening` gets the DICOM port once
-    /// associations can come (the bound one when the configured port is 0), `onHTTPListening`
-    /// the HTTP port.
+    /// associations can come (the bound one when the configured port is 0), `onTLSListening`
+    /// the DICOM TLS port, `onHTTPListening` the HTTP port. Certificate files that can't be
+    /// used stop it before anything is opened (`ConfigurationError`).
     public func run(
         onListening: @escaping @Sendable (Int) -> Void = { _ in },
+        onTLSListening: @escaping @Sendable (Int) -> Void = { _ in },
         onHTTPListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
+        try await configuration.checkTLSFiles()
         // The process-wide client: only OIDC discovery uses it, and it needs no shutdown.
         let (authentication, keyRefresher) = try await authentication(httpClient: .shared)
         try await withArchive { archive in
             let swept = try await archive.sweepOrphans()
             logger.info("orphan sweep done", metadata: ["report": "\(swept)"])
-            let dicom = DICOMService(server: dicomServer(archive: archive), logger: logger, onListening: onListening)
+            let dicom = DICOMService(
+                server: try dicomServer(archive: archive), logger: logger, onListening: onListening,
+                onTLSListening: onTLSListening)
             let http = HTTPAPI(
                 archive: archive,
                 configuration: HTTPAPI.Configuration(
                     host: configuration.resolvedHTTPHost, port: configuration.httpPort,
+                    maximumInstanceSize: configuration.maximumInstanceSize,
                     system: HTTPAPI.SystemDescription(
-                        aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort)),
+                        aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort,
+                        storageBackend: configuration.storageBackendName)),
                 logger: logger, metricsRegistry: metricsRegistry, authentication: authentication
             ).application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])
@@ -71,31 +79,64 @@ public struct ApusServer: Sendable {
     public func withArchive<Result: Sendable>(_ body: (Archive) async throws -> Result) async throws -> Result {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
-        let result: Result
-        do {
-            let blobs = try await FileBlobStore(root: configuration.dataDirectory + "/files")
-            var archiveConfiguration = Archive.Configuration()
-            archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
-            result = try await body(
-                Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
-        } catch {
-            try? await index.close()
-            throw error
+        return try await withBlobStore { blobs in
+            let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
+            let result: Result
+            do {
+                var archiveConfiguration = Archive.Configuration()
+                archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
+                result = try await body(
+                    Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
+            } catch {
+                try? await index.close()
+                throw error
+            }
+            try await index.close()
+            return result
         }
-        try await index.close()
-        return result
     }
 
-    func dicomServer(archive: Archive) -> DICOMServer {
+    /// The configured blob store for the length of `body`. An S3 store is checked first (a
+    /// small object put, read back and deleted), so that a wrong bucket, endpoint or key stops
+    /// start-up with a plain message rather than failing the first C-STORE.
+    func withBlobStore<Result: Sendable>(_ body: (any BlobStore) async throws -> Result) async throws -> Result {
+        guard let s3 = try configuration.s3Configuration() else {
+            return try await body(try await FileBlobStore(root: configuration.dataDirectory + "/files"))
+        }
+        return try await S3BlobStore.with(configuration: s3, logger: logger) { store in
+            try await StorageProbe.check(store, configuration: s3)
+            logger.info(
+                "blobs in S3",
+                metadata: [
+                    "bucket": "\(s3.bucket)", "prefix": "\(s3.prefix)", "endpoint": "\(s3.endpoint)",
+                    "addressing": "\(s3.addressing.rawValue)",
+                ])
+            return try await body(store)
+        }
+    }
+
+    func dicomServer(archive: Archive) throws(ConfigurationError) -> DICOMServer {
         let policy = AssociationPolicy(
             aeTitle: configuration.aeTitle, acceptsAnyCalledAETitle: configuration.acceptsAnyCalledAETitle,
             allowedCallingAETitles: configuration.allowedCallingAETitles.map(Set.init),
             maximumPDULength: UInt32(configuration.maximumPDULength),
             maximumAssociations: configuration.maximumAssociations)
+        let logger = logger
+        let tls = try configuration.dicomTLS { event in
+            switch event {
+            case .reloaded(let subject, let serial):
+                logger.notice(
+                    "DICOM TLS certificate reloaded", metadata: ["subject": "\(subject)", "serial": "\(serial)"])
+            case .failed(let error):
+                logger.error(
+                    "DICOM TLS certificate files changed but cannot be used; the previous certificate stays",
+                    metadata: ["reason": "\(error)"])
+            }
+        }
         return DICOMServer(
             configuration: DICOMServer.Configuration(
-                host: configuration.dicomHost, port: configuration.dicomPort, policy: policy),
+                host: configuration.dicomHost, port: configuration.dicomPort, policy: policy,
+                tls: tls.map { DICOMServer.TLSListener(port: configuration.dicomTLSPort ?? 11112, configuration: $0) }),
             storage: ArchiveStorageService(
                 archive: archive, maximumInstanceSize: configuration.maximumInstanceSize, logger: logger),
             query: ArchiveQueryService(archive: archive),
@@ -109,15 +150,21 @@ struct DICOMService: Service {
     let server: DICOMServer
     let logger: Logger
     let onListening: @Sendable (Int) -> Void
+    let onTLSListening: @Sendable (Int) -> Void
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            try await server.run { address in
-                logger.info(
-                    "DICOM SCP listening",
-                    metadata: ["address": "\(address)", "aeTitle": "\(server.configuration.policy.aeTitle)"])
-                onListening(address.port ?? server.configuration.port)
-            }
+            try await server.run(
+                onListening: { address in
+                    logger.info(
+                        "DICOM SCP listening",
+                        metadata: ["address": "\(address)", "aeTitle": "\(server.configuration.policy.aeTitle)"])
+                    onListening(address.port ?? server.configuration.port)
+                },
+                onTLSListening: { address in
+                    logger.info("DICOM TLS SCP listening", metadata: ["address": "\(address)"])
+                    onTLSListening(address.port ?? server.configuration.tls?.port ?? 0)
+                })
         }
         logger.info("DICOM SCP stopped")
     }

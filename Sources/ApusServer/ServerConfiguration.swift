@@ -41,6 +41,25 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var oidcRolesClaim = "roles"
     /// The Storage SCPs a C-MOVE may send to, by AE title (the Move Destination).
     public var peers: [String: Peer] = [:]
+    /// DICOM over TLS on its own port (11112 by convention); nil: no TLS listener.
+    public var dicomTLSPort: Int?
+    /// PEM certificate chain and key of the TLS listener (a Kubernetes Secret's tls.crt, tls.key).
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
+    /// PEM CA bundle that DICOM peers' client certificates must chain to.
+    public var tlsCAFile: String?
+    /// Require a client certificate signed by `tlsCAFile` (mutual TLS); nil: whether a CA file is given.
+    public var dicomTLSVerifyPeer: Bool?
+    /// How often the certificate files are checked for a rotated certificate.
+    public var tlsReloadInterval: Duration = .seconds(10)
+    /// Where blobs go: files under the data directory, or an S3 bucket.
+    public var storage = StorageSetting.files
+    /// S3 credentials; when absent, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    public var s3AccessKeyID: String?
+    public var s3SecretAccessKey: String?
+    /// The standard AWS variables (`awsVariables`) as they were at load time, for what an
+    /// `s3://` storage setting leaves out.
+    public var awsEnvironment: [String: String] = [:]
 
     /// A DICOM peer we connect to.
     public struct Peer: Sendable, Equatable {
@@ -93,6 +112,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                 try configuration.apply(key: key, value: value, source: name)
             }
         }
+        configuration.awsEnvironment = environment.filter { awsVariables.contains($0.key) && !$0.value.isEmpty }
         return configuration
     }
 
@@ -109,7 +129,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_OIDC_ISSUER", "oidcIssuer"), ("APUS_OIDC_AUDIENCE", "oidcAudience"),
         ("APUS_OIDC_JWKS_FILE", "oidcJWKSFile"), ("APUS_OIDC_JWKS_URL", "oidcJWKSURL"),
         ("APUS_OIDC_ROLES_CLAIM", "oidcRolesClaim"),
-        ("APUS_PEERS", "peers"),
+        ("APUS_PEERS", "peers"), ("APUS_DICOM_TLS_PORT", "dicomTLSPort"),
+        ("APUS_TLS_CERTIFICATE_FILE", "tlsCertificateFile"), ("APUS_TLS_KEY_FILE", "tlsKeyFile"),
+        ("APUS_TLS_CA_FILE", "tlsCAFile"), ("APUS_DICOM_TLS_VERIFY_PEER", "dicomTLSVerifyPeer"),
+        ("APUS_TLS_RELOAD_SECONDS", "tlsReloadSeconds"),
+        ("APUS_STORAGE", "storage"), ("APUS_S3_ACCESS_KEY_ID", "s3AccessKeyID"),
+        ("APUS_S3_SECRET_ACCESS_KEY", "s3SecretAccessKey"),
     ]
 
     /// The file's `{"AET": {"host": …, "port": …}}` in the environment's `AET@host:port,…`
@@ -156,6 +181,13 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             return parsed
         }
+        func boolean() throws(ConfigurationError) -> Bool {
+            switch value.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw ConfigurationError(setting: source, problem: "'\(value)' is not true or false")
+            }
+        }
         switch key {
         case "aeTitle":
             let title = value.trimmingCharacters(in: .whitespaces)
@@ -184,12 +216,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                 .split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\n")) }
                 .filter { !$0.isEmpty }
             allowedCallingAETitles = titles.isEmpty ? nil : titles
-        case "acceptsAnyCalledAETitle":
-            switch value.lowercased() {
-            case "true", "1", "yes": acceptsAnyCalledAETitle = true
-            case "false", "0", "no": acceptsAnyCalledAETitle = false
-            default: throw ConfigurationError(setting: source, problem: "'\(value)' is not true or false")
-            }
+        case "acceptsAnyCalledAETitle": acceptsAnyCalledAETitle = try boolean()
         case "maximumAssociations": maximumAssociations = try number(in: 1...10_000)
         case "maximumPDULength": maximumPDULength = try number(in: 4_096...16_777_216)
         case "maximumInstanceSize": maximumInstanceSize = try number(in: 1_024...(1 << 40))
@@ -212,6 +239,15 @@ public struct ServerConfiguration: Sendable, Equatable {
             else { throw ConfigurationError(setting: source, problem: "'\(value)' is not a log level") }
             logLevel = value.lowercased()
         case "peers": peers = try Self.parsePeers(value, source: source)
+        case "dicomTLSPort": dicomTLSPort = try value.isEmpty ? nil : number(in: 0...65535)
+        case "tlsCertificateFile": tlsCertificateFile = value.isEmpty ? nil : value
+        case "tlsKeyFile": tlsKeyFile = value.isEmpty ? nil : value
+        case "tlsCAFile": tlsCAFile = value.isEmpty ? nil : value
+        case "dicomTLSVerifyPeer": dicomTLSVerifyPeer = try value.isEmpty ? nil : boolean()
+        case "tlsReloadSeconds": tlsReloadInterval = .seconds(try number(in: 1...86_400))
+        case "storage": storage = try StorageSetting.parse(value, source: source)
+        case "s3AccessKeyID": s3AccessKeyID = value.isEmpty ? nil : value
+        case "s3SecretAccessKey": s3SecretAccessKey = value.isEmpty ? nil : value
         default:
             throw ConfigurationError(setting: source, problem: "unknown setting '\(key)'")
         }

@@ -15,15 +15,18 @@ public struct HTTPAPI: Sendable {
         public var serverName: String
         /// What `/system` reports.
         public var system: SystemDescription
+        /// A STOW-RS part (one instance) may not be larger; each is held whole while stored.
+        public var maximumInstanceSize: Int
 
         public init(
-            host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus",
+            host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus", maximumInstanceSize: Int = 1 << 30,
             system: SystemDescription = SystemDescription()
         ) {
             self.host = host
             self.port = port
             self.serverName = serverName
             self.system = system
+            self.maximumInstanceSize = maximumInstanceSize
         }
     }
 
@@ -59,6 +62,8 @@ public struct HTTPAPI: Sendable {
     public let authentication: Authentication
     /// One line per request: who did what to which resource, and how it ended.
     public let audit: Logger
+    /// Set when the server listens: what absolute URLs name when a client's Host header has no port.
+    let listeningPort = ListeningPort()
 
     public init(
         archive: Archive, configuration: Configuration = Configuration(), logger: Logger,
@@ -83,6 +88,8 @@ public struct HTTPAPI: Sendable {
         addHealthRoutes(to: router)
         addMetricsRoute(to: router)
         addSystemRoutes(to: router)
+        addStoreRoutes(to: router.group("dicom-web"))
+        addDICOMwebRoutes(to: router)
         addWebUIRoutes(to: router)
         return router
     }
@@ -97,8 +104,10 @@ public struct HTTPAPI: Sendable {
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serverName),
-            onServerRunning: { channel in
-                onListening(channel.localAddress?.port ?? configuration.port)
+            onServerRunning: { [listeningPort] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                listeningPort.record(port)
+                onListening(port)
             },
             logger: logger)
     }

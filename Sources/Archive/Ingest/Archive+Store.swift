@@ -31,7 +31,7 @@ extension Archive {
         }
         let header: ByteBuffer
         do {
-            header = try Part10Header.make(
+            header = try DICOMFile.part10Header(
                 sopClassUID: dataSet.string(.sopClassUID) ?? "", sopInstanceUID: dataSet.string(.sopInstanceUID) ?? "",
                 transferSyntax: transferSyntax, sourceAETitle: sourceAETitle)
         } catch {

@@ -1,12 +1,11 @@
-import DICOM
-import NIOCore
+public import NIOCore
 
-/// The preamble, `DICM` and file meta information (PS3.10 §7.1) to put before a data set that
-/// arrived bare (C-STORE), so that its blob is a Part 10 file while the data set's bytes stay
-/// exactly as received — deflated or not, never re-encoded.
-enum Part10Header {
-    static func make(
-        sopClassUID: String, sopInstanceUID: String, transferSyntax: TransferSyntax, sourceAETitle: String?
+extension DICOMFile {
+    /// The preamble, `DICM` and file meta information (PS3.10 §7.1) to put before a data set
+    /// that arrived bare (a C-STORE, a C-GET), so that with it the data set's bytes make a
+    /// Part 10 file while they stay exactly as received — deflated or not, never re-encoded.
+    public static func part10Header(
+        sopClassUID: String, sopInstanceUID: String, transferSyntax: TransferSyntax, sourceAETitle: String? = nil
     ) throws -> ByteBuffer {
         var uids = DataSet()
         uids.set(.sopClassUID, vr: .UI, string: sopClassUID)
