@@ -117,7 +117,7 @@ export function stow(files, onProgress) {
       } catch {
         json = null;
       }
-      resolve({status: xhr.status, body: json, text: xhr.responseText});
+      resolve({status: xhr.status, body: json, text: xhr.responseText, warnings: xhr.getResponseHeader('Warning') ?? ''});
     });
     xhr.addEventListener('error', () => reject(new Error('the upload failed: network error')));
     xhr.send(body);

@@ -31,21 +31,32 @@ export function reason(code) {
   return REASONS[code] ? `${REASONS[code]} (${hex})` : hex;
 }
 
-/** Results by SOP Instance UID from a STOW-RS response body: {result, detail}. */
-export function stowResults(body) {
+/**
+ * Results by SOP Instance UID from a STOW-RS response body: {result, detail}. `warnings` are
+ * the response's Warning header values (PS3.18 §8.3.5.1), where Apus says why each failed.
+ */
+export function stowResults(body, warnings = '') {
+  const details = new Map();
+  for (const match of warnings.matchAll(/"([0-9.]+): failure 0x[0-9A-Fa-f]+: ([^"]*)"/g)) details.set(match[1], match[2]);
   const response = Array.isArray(body) ? body[0] ?? {} : body ?? {};
   const results = new Map();
   for (const item of values(response, Tag.ReferencedSOPSequence)) {
     const warning = number(item, Tag.WarningReason);
+    // Apus answers an instance it already holds (duplicate policy `keep`) with 0xB000: the
+    // stored copy stays (README, STOW-RS).
     results.set(text(item, Tag.ReferencedSOPInstanceUID), warning === undefined
       ? {result: 'stored', detail: ''}
-      : {result: 'stored', detail: `warning: ${reason(warning)}`});
+      : warning === 0xb000
+        ? {result: 'duplicate', detail: `already in the archive, the stored copy was kept (${reason(warning)})`}
+        : {result: 'stored', detail: `warning: ${reason(warning)}`});
   }
   for (const item of values(response, Tag.FailedSOPSequence)) {
     const failure = number(item, Tag.FailureReason);
-    results.set(text(item, Tag.ReferencedSOPInstanceUID), failure === 0x0111
+    const uid = text(item, Tag.ReferencedSOPInstanceUID);
+    const why = details.get(uid);
+    results.set(uid, failure === 0x0111
       ? {result: 'duplicate', detail: 'already in the archive'}
-      : {result: 'refused', detail: failure === undefined ? 'no reason given' : reason(failure)});
+      : {result: 'refused', detail: [failure === undefined ? 'no reason given' : reason(failure), why].filter(Boolean).join(': ')});
   }
   const warning = number(response, Tag.WarningReason);
   return {results, warning: warning === undefined ? '' : reason(warning)};
@@ -143,7 +154,7 @@ export function uploadView(root) {
       for (const entry of batch) entry.set('sending');
       try {
         const response = await stow(batch.map((e) => e.file), (sent) => update(sent));
-        const {results, warning} = stowResults(response.body);
+        const {results, warning} = stowResults(response.body, response.warnings);
         for (const entry of batch) {
           const outcome = results.get(entry.uid);
           if (outcome) {
