@@ -91,6 +91,7 @@ public struct HTTPAPI: Sendable {
         addSystemRoutes(to: router)
         addStoreRoutes(to: router.group("dicom-web"))
         addDICOMwebRoutes(to: router)
+        addWebUIRoutes(to: router)
         return router
     }
 

@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""The web UI in headless Chromium, driven by Selenium, against a running `apus serve`.
+
+    webui_browser.py BASE_URL FIXTURES ARTIFACTS
+
+BASE_URL is the server's HTTP root, FIXTURES the folder make_ui_studies.py wrote (its archive/
+already stored in the server), ARTIFACTS where screenshots go. Prints one JSON object:
+{"checks": {name: {"ok": bool, "detail": str}}}; exits 0 when every check passed, 1 when one
+failed, 2 when the browser could not start.
+"""
+import json
+import os
+import sys
+import time
+import traceback
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE, FIXTURES, ARTIFACTS = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+checks = {}
+
+
+def check(name, ok, detail=""):
+    checks[name] = {"ok": bool(ok), "detail": str(detail)[:2000]}
+
+
+def wait(driver, condition, timeout=20, message=""):
+    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: condition(d), message)
+
+
+def shot(driver, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
+
+
+# Labels and contrast, the basics an accessibility checker looks at first: every control has
+# an accessible name, and visible text reaches 4.5:1 (3:1 when large) against what is behind it.
+ACCESSIBILITY = r"""
+function rgba(text) {
+  const m = /rgba?\(([^)]+)\)/.exec(text); if (!m) return [0, 0, 0, 0];
+  const p = m[1].split(',').map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+}
+function over(top, bottom) {
+  const a = top[3]; return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+}
+function background(el) {
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor); if (c[3] > 0) layers.push(c);
+    if (c[3] >= 1) break;
+    if (e.classList && e.classList.contains('viewport')) { layers.push([0, 0, 0, 1]); break; }
+  }
+  let color = [255, 255, 255, 1];
+  for (const layer of layers.reverse()) color = over(layer, color);
+  return color;
+}
+function luminance(c) {
+  const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+const problems = [];
+for (const el of document.querySelectorAll('input, select, textarea, button, [role=button], a[href]')) {
+  if (el.type === 'hidden' || el.offsetParent === null && el.type !== 'file') continue;
+  const byLabel = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+  const name = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (byLabel && byLabel.textContent.trim())
+    || (el.closest('label') && el.closest('label').textContent.trim()) || (['BUTTON', 'A'].includes(el.tagName) && el.textContent.trim())
+    || el.getAttribute('title');
+  if (!name) problems.push(`no accessible name: ${el.outerHTML.slice(0, 120)}`);
+}
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const seen = new Set();
+while (walker.nextNode()) {
+  const node = walker.currentNode; const el = node.parentElement;
+  if (!node.textContent.trim() || !el || seen.has(el)) continue; seen.add(el);
+  const rect = el.getBoundingClientRect(); const style = getComputedStyle(el);
+  if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden' || el.closest('.visually-hidden, [hidden], option')) continue;
+  const fg = over(rgba(style.color), background(el)); const bg = background(el);
+  const [l1, l2] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+  const ratio = (l1 + 0.05) / (l2 + 0.05);
+  const size = parseFloat(style.fontSize); const bold = Number(style.fontWeight) >= 700;
+  const needed = size >= 24 || (size >= 18.66 && bold) ? 3 : 4.5;
+  if (ratio < needed) problems.push(`contrast ${ratio.toFixed(2)} < ${needed}: "${node.textContent.trim().slice(0, 40)}"`);
+}
+return problems;
+"""
+
+CANVAS_SUM = """
+const c = document.getElementById('viewer-canvas'); const x = c.getContext('2d');
+const d = x.getImageData(0, 0, c.width, c.height).data; let s = 0, n = 0;
+for (let i = 0; i < d.length; i += 4) { s += d[i] * (1 + (i / 4) % 7); n += d[i] > 0 ? 1 : 0; }
+return [s, n];
+"""
+
+
+# The UI's modules on their own, with inputs in the shapes PS3.18 defines (a STOW-RS response,
+# a multipart body, DICOM JSON) and pixel data whose rendering is known.
+UNITS = r"""
+const done = arguments[arguments.length - 1];
+(async () => {
+  const results = {};
+  const check = (name, ok, detail) => { results[name] = {ok: !!ok, detail: JSON.stringify(detail)}; };
+  const upload = await import('/ui/js/views/upload.js');
+  const studies = await import('/ui/js/views/studies.js');
+  const mp = await import('/ui/js/multipart.js');
+  const px = await import('/ui/js/pixels.js');
+  const p10 = await import('/ui/js/part10.js');
+  const json = await import('/ui/js/dicom-json.js');
+
+  const stow = upload.stowResults({
+    '00081199': {vr: 'SQ', Value: [{'00081155': {vr: 'UI', Value: ['1.1']}},
+      {'00081155': {vr: 'UI', Value: ['1.2']}, '00081196': {vr: 'US', Value: [0xB000]}}]},
+    '00081198': {vr: 'SQ', Value: [{'00081155': {vr: 'UI', Value: ['1.3']}, '00081197': {vr: 'US', Value: [0xA900]}},
+      {'00081155': {vr: 'UI', Value: ['1.4']}, '00081197': {vr: 'US', Value: [0x0111]}}]}},
+    '299 apus "1.3: failure 0xA900: no Study Instance UID"');
+  const r = (uid) => stow.results.get(uid);
+  check('unit: STOW-RS response read per instance', r('1.1').result === 'stored' && r('1.2').result === 'duplicate'
+    && r('1.3').result === 'refused' && r('1.3').detail.includes('A900') && r('1.3').detail.includes('no Study Instance UID')
+    && r('1.4').result === 'duplicate',
+    [...stow.results]);
+
+  const body = new TextEncoder().encode('--b1\r\nContent-Type: application/octet-stream\r\n\r\nab\r\n--b1\r\nContent-Type: x\r\n\r\n\r\n--b1--\r\n');
+  const parts = mp.parseMultipart(body.buffer, 'multipart/related; type="application/octet-stream"; boundary="b1"');
+  check('unit: multipart parts', parts.length === 2 && parts[0].body.length === 2 && parts[1].body.length === 0
+    && parts[0].headers['content-type'] === 'application/octet-stream', parts.map((p) => [p.headers, p.body.length]));
+  const built = mp.buildMultipart([new Blob(['xyz'])], 'application/dicom');
+  const round = mp.parseMultipart(await built.body.arrayBuffer(), built.contentType);
+  check('unit: multipart built for STOW-RS reads back', round.length === 1
+    && new TextDecoder().decode(round[0].body) === 'xyz' && built.contentType.includes('type="application/dicom"'), built.contentType);
+
+  const file = new Uint8Array(132 + 8 + 4 + 8 + 6);
+  file.set(new TextEncoder().encode('DICM'), 128);
+  file.set([0x02, 0, 0x02, 0, 0x55, 0x49, 4, 0], 132); file.set(new TextEncoder().encode('1.2\0'), 140);
+  file.set([0x02, 0, 0x03, 0, 0x55, 0x49, 6, 0], 144); file.set(new TextEncoder().encode('1.2.3\0'), 152);
+  check('unit: Part 10 meta gives the SOP Instance UID', p10.metaSOPInstanceUID(file) === '1.2.3'
+    && p10.metaSOPInstanceUID(new Uint8Array(200)) === null, p10.metaSOPInstanceUID(file));
+
+  const signed = {rows: 1, columns: 3, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 1,
+    photometric: 'MONOCHROME2', planarConfiguration: 0, frames: 1, slope: 2, intercept: -10, window: null};
+  const raw = new Uint8Array(new Uint16Array([0x0FFF, 0x0001, 0x07FF]).buffer);
+  const decoded = px.decodeFrame(raw, signed);
+  check('unit: signed 12-bit pixels with rescale', [...decoded.values].join() === '-12,-8,4084', [...decoded.values]);
+  const mono1 = {...signed, photometric: 'MONOCHROME1', pixelRepresentation: 0, bitsStored: 16, slope: 1, intercept: 0};
+  const img = px.render(px.decodeFrame(new Uint8Array(new Uint16Array([0, 100, 200]).buffer), mono1),
+    mono1, {center: 100, width: 101}, new ImageData(3, 1));
+  check('unit: linear window, MONOCHROME1 inverted', img.data[0] === 255 && img.data[8] === 0
+    && Math.abs(img.data[4] - 127) <= 2, [img.data[0], img.data[4], img.data[8]]);
+  const rgb = {...signed, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, photometric: 'RGB', planarConfiguration: 1};
+  const color = px.decodeFrame(new Uint8Array([1, 2, 3, 4, 5, 6]), rgb);
+  check('unit: planar RGB', [...color.rgba].join() === '1,3,5,255,2,4,6,255', [...color.rgba]);
+  let compressed = '';
+  try { px.checkDisplayable({...signed, transferSyntax: '1.2.840.10008.1.2.4.50'}); } catch (e) { compressed = e.message; }
+  check('unit: compressed syntaxes are refused with a message', compressed.startsWith("Can't display compressed images yet"), compressed);
+
+  const q = studies.searchParameters({name: 'doe', id: '', accession: 'A?', from: '2020-01-01', to: '', modality: 'CT',
+    description: 'chest'}, 25, 50);
+  check('unit: QIDO-RS parameters', q.PatientName === 'doe*' && q.AccessionNumber === 'A?' && q.StudyDate === '20200101-'
+    && q.StudyDescription === '*chest*' && q.ModalitiesInStudy === 'CT' && q.limit === 26 && q.offset === 50, q);
+  check('unit: person names', json.personName({Alphabetic: 'DOE^JOHN^^DR'}) === 'DOE, DR JOHN', json.personName({Alphabetic: 'DOE^JOHN^^DR'}));
+  done(results);
+})().catch((e) => done({'unit: modules load': {ok: false, detail: String(e.stack || e)}}));
+"""
+
+
+def units(driver):
+    driver.get(BASE + "/ui/#/status")
+    for name, result in driver.execute_async_script(UNITS).items():
+        check(name, result["ok"], result["detail"])
+
+
+def accessible(driver, page):
+    problems = driver.execute_script(ACCESSIBILITY)
+    check(f"accessibility: {page}", not problems, "; ".join(problems[:10]))
+
+
+def rows(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "table.studies tbody tr")
+
+
+def names(driver):
+    return [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows(driver)]
+
+
+def type_into(driver, element_id, text):
+    field = driver.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(text)
+
+
+def set_value(driver, element_id, value):
+    driver.execute_script(
+        "const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+        "e.dispatchEvent(new Event('input', {bubbles: true}));", element_id, value)
+
+
+def study_list(driver):
+    driver.get(BASE + "/")
+    wait(driver, lambda d: len(rows(d)) == 3, message="3 studies listed")
+    shot(driver, "1-study-list")
+    accessible(driver, "study list")
+    type_into(driver, "search-name", "doe")
+    wait(driver, lambda d: len(rows(d)) == 2, message="2 DOE studies")
+    listed = sorted(names(driver))
+    check("search: patient name narrows the list", listed == ["DOE, ANNA", "DOE, JOHN"], listed)
+    set_value(driver, "search-from", "2020-01-01")
+    set_value(driver, "search-to", "2020-12-31")
+    wait(driver, lambda d: len(rows(d)) == 1, message="one DOE study in 2020")
+    check("search: date range narrows further", names(driver) == ["DOE, JOHN"], names(driver))
+    driver.find_element(By.CSS_SELECTOR, "form.search button.secondary").click()
+    wait(driver, lambda d: len(rows(d)) == 3, message="cleared")
+    Select(driver.find_element(By.ID, "search-modality")).select_by_value("MR")
+    wait(driver, lambda d: len(rows(d)) == 1, message="one MR study")
+    check("search: modality", names(driver) == ["ROE, JANE"], names(driver))
+    Select(driver.find_element(By.ID, "search-modality")).select_by_value("")
+    type_into(driver, "search-accession", "ACC-0002")
+    wait(driver, lambda d: len(rows(d)) == 1, message="accession")
+    check("search: accession number", names(driver) == ["DOE, ANNA"], names(driver))
+    driver.find_element(By.CSS_SELECTOR, "form.search button.secondary").click()
+    wait(driver, lambda d: len(rows(d)) == 3, message="cleared")
+    counts = {r.find_elements(By.TAG_NAME, "td")[0].text: (r.find_elements(By.TAG_NAME, "td")[6].text,
+                                                           r.find_elements(By.TAG_NAME, "td")[7].text) for r in rows(driver)}
+    check("study list: series and instance counts", counts.get("DOE, JOHN") == ("2", "8"), counts)
+    Select(driver.find_element(By.ID, "search-limit")).select_by_value("10")
+    driver.find_element(By.XPATH, "//th//button[contains(., 'Patient ID')]").click()
+    wait(driver, lambda d: d.find_element(By.XPATH, "//th[contains(., 'Patient ID')]").get_attribute("aria-sort") == "ascending")
+    ids = [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows(driver)]
+    check("study list: sorting by a column", ids == sorted(ids) and len(ids) == 3, ids)
+
+
+def study_page(driver):
+    driver.find_element(By.LINK_TEXT, "DOE, JOHN").click()
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".series-card")) == 2, message="2 series")
+    check("study page: opens with its series", "CT CHEST" in driver.find_element(By.ID, "study-title").text,
+          driver.find_element(By.ID, "study-title").text)
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".thumb[data-loaded]")) == 2, message="thumbnails")
+    states = [t.get_attribute("data-loaded") for t in driver.find_elements(By.CSS_SELECTOR, ".thumb")]
+    varied = driver.execute_script("""
+      return [...document.querySelectorAll('.thumb canvas')].map(c => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; const v = new Set();
+        for (let i = 0; i < d.length; i += 4) v.add(d[i]); return v.size; });""")
+    check("study page: thumbnails load", states == ["true", "true"] and all(v > 10 for v in varied),
+          f"{states} {varied} {[t.text for t in driver.find_elements(By.CSS_SELECTOR, '.thumb')]}")
+    shot(driver, "2-study")
+    driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Instances of Series 1']").click()
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".instances tbody tr")) == 5, message="5 instances")
+    driver.find_element(By.CSS_SELECTOR, "button[aria-label='Tags of instance 1']").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".tag-tree li"), message="tag tree")
+    tree = driver.find_element(By.CSS_SELECTOR, ".tag-tree").text
+    check("study page: tag tree", "PatientName" in tree and "DOE^JOHN" in tree and "AnatomicRegionSequence" in tree,
+          tree[:300])
+    type_into(driver, "tag-filter", "CodeMeaning")
+    time.sleep(0.3)
+    visible = [li.text for li in driver.find_elements(By.CSS_SELECTOR, ".tag-tree li") if li.is_displayed()]
+    check("study page: tag filter opens the sequence holding a match",
+          any("Chest" in v for v in visible) and not any("PatientName" in v for v in visible), visible[:5])
+    shot(driver, "3-tags")
+    accessible(driver, "study page")
+
+
+def viewer(driver):
+    driver.find_element(By.CSS_SELECTOR, "a[aria-label^='View Series 1']").click()
+    wait(driver, lambda d: d.find_element(By.ID, "overlay-window").text.startswith("W "), message="a frame")
+    corners = {c: driver.find_element(By.ID, f"overlay-{c}").text for c in ["patient", "study", "instance", "window"]}
+    check("viewer: corner overlays", "DOE^JOHN" in corners["patient"].replace(", ", "^") and "2020-03-14" in corners["study"]
+          and corners["instance"].startswith("Instance 1 ") and corners["window"].startswith("W 400 L 40"), corners)
+    before = driver.execute_script(CANVAS_SUM)
+    shot(driver, "4-viewer")
+    Select(driver.find_element(By.ID, "viewer-preset")).select_by_visible_text("CT lung")
+    wait(driver, lambda d: d.find_element(By.ID, "overlay-window").text.startswith("W 1500 L -600"), message="preset")
+    preset = driver.execute_script(CANVAS_SUM)
+    check("viewer: a window preset changes the canvas", before[0] > 0 and preset != before, f"{before} {preset}")
+    viewport = driver.find_element(By.CSS_SELECTOR, ".viewport")
+    label = driver.find_element(By.ID, "overlay-window").text
+    ActionChains(driver).move_to_element(viewport).click_and_hold().move_by_offset(60, 40).release().perform()
+    wait(driver, lambda d: d.find_element(By.ID, "overlay-window").text != label, message="dragged W/L")
+    dragged = driver.execute_script(CANVAS_SUM)
+    check("viewer: dragging changes window/level and the canvas", dragged != preset,
+          f"{label} -> {driver.find_element(By.ID, 'overlay-window').text}; {preset} {dragged}")
+    ActionChains(driver).scroll_from_origin(ScrollOrigin.from_element(viewport), 0, 120).perform()
+    wait(driver, lambda d: d.find_element(By.ID, "overlay-instance").text.startswith("Instance 2 "), message="wheel")
+    viewport.send_keys("\ue015")  # arrow down
+    wait(driver, lambda d: d.find_element(By.ID, "overlay-instance").text.startswith("Instance 3 "), message="key")
+    check("viewer: wheel and keys scroll to the next instance number",
+          driver.find_element(By.ID, "overlay-instance").text.startswith("Instance 3 (3/5)"),
+          driver.find_element(By.ID, "overlay-instance").text)
+    viewport.send_keys("+")
+    time.sleep(0.2)
+    check("viewer: zoom", "%" in driver.find_element(By.ID, "overlay-window").text
+          and not driver.find_element(By.ID, "overlay-window").text.endswith(corners["window"].split("·")[-1]),
+          driver.find_element(By.ID, "overlay-window").text)
+    shot(driver, "5-viewer-scrolled")
+    accessible(driver, "viewer")
+
+
+def upload(driver):
+    driver.get(BASE + "/ui/#/upload")
+    folder = os.path.join(FIXTURES, "upload")
+    wait(driver, lambda d: d.find_elements(By.ID, "upload-folder"))
+    accessible(driver, "upload")
+    driver.find_element(By.ID, "upload-folder").send_keys(folder)
+    wait(driver, lambda d: d.find_element(By.ID, "upload-summary").text, timeout=60, message="upload summary")
+    results = {}
+    for row in driver.find_elements(By.CSS_SELECTOR, "#upload-results tbody tr"):
+        cells = row.find_elements(By.TAG_NAME, "td")
+        results[os.path.basename(cells[0].text)] = (row.get_attribute("data-result"), cells[3].text)
+    expected = {"up-1.dcm": "stored", "up-2.dcm": "stored", "up-3.dcm": "stored", "notes.txt": "refused"}
+    check("upload: each file of a folder gets its result",
+          all(results.get(k, ("",))[0] == v for k, v in expected.items())
+          and results.get("again-s1-1-1.dcm", ("",))[0] == "duplicate", results)
+    shot(driver, "6-upload")
+    with urllib.request.urlopen(BASE + "/dicom-web/studies?PatientName=SMITH*&includefield=00201208") as response:
+        found = json.loads(response.read() or b"[]")
+    count = found[0].get("00201208", {}).get("Value", [0])[0] if found else 0
+    check("upload: the files land in the archive", count == 3, found)
+
+
+def status(driver):
+    driver.get(BASE + "/ui/#/status")
+    wait(driver, lambda d: "Instances" in d.find_element(By.CSS_SELECTOR, ".status").text, message="status")
+    text = driver.find_element(By.CSS_SELECTOR, ".status").text
+    check("status page: health, server and counts", "ok" in text and "SQLite" in text and "Instances\n18" in text, text)
+    shot(driver, "7-status")
+    accessible(driver, "status")
+
+
+def main():
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--lang=en-US"]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    try:
+        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        driver.set_script_timeout(30)
+    except Exception as error:  # the browser is missing or does not start: fail, say why
+        print(json.dumps({"error": f"chromium did not start: {error}"}))
+        return 2
+    try:
+        for step in [units, study_list, study_page, viewer, upload, status]:
+            try:
+                step(driver)
+            except Exception:
+                check(f"{step.__name__} ran to the end", False, traceback.format_exc(limit=3))
+                shot(driver, f"failed-{step.__name__}")
+        errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        check("no console errors", not errors, errors[:10])
+    finally:
+        driver.quit()
+    print(json.dumps({"checks": checks}, indent=1))
+    return 0 if all(c["ok"] for c in checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// Issue 8's check of the web UI: headless Chromium, driven by Selenium
+/// (Peers/webui_browser.py), against the real `apus serve` holding generated CT and MR
+/// studies stored with DCMTK's storescu. Screenshots go to .build/artifacts/webui.
+@Suite("Web UI in a real browser")
+struct WebUIBrowserTests {
+    static let peers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers")
+    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/artifacts/webui").path
+
+    @Test func searchStudyViewerUploadAndStatus() async throws {
+        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/storescu"] {
+            guard FileManager.default.isExecutableFile(atPath: tool) else {
+                throw Tools.ToolMissing(path: "\(tool) (./scripts/test installs chromium, chromium-driver and dcmtk)")
+            }
+        }
+        let directory = try TemporaryDirectory()
+        let fixtures = directory.path + "/fixtures"
+        let made = try await Tools.runDetached(
+            "/usr/bin/env", ["python3", Self.peers.appendingPathComponent("make_ui_studies.py").path, fixtures])
+        try #require(made.status == 0, "make_ui_studies.py: \(made.output)")
+
+        let server = try ServerProcess(dataDirectory: directory.path + "/data")
+        defer { server.terminate() }
+        let ports = try await server.waitForPorts()
+        server.discardOutput()
+        let store = try await Tools.runDetached(
+            "/usr/bin/storescu", ["-aec", "APUS", "+sd", "127.0.0.1", String(ports.dicom), fixtures + "/archive"])
+        try #require(store.status == 0, "storescu: \(store.output)")
+
+        let browser = try await Tools.runDetached(
+            "/usr/bin/env",
+            [
+                "python3", Self.peers.appendingPathComponent("webui_browser.py").path, "http://127.0.0.1:\(ports.http)",
+                fixtures, Self.artifacts,
+            ])
+        let report = try Self.report(browser.output)
+        #expect(browser.status == 0, "webui_browser.py exited with \(browser.status)")
+        #expect(report.count >= 20, "too few checks ran: \(browser.output)")
+        for (name, check) in report.sorted(by: { $0.key < $1.key }) {
+            #expect(check.ok, "\(name): \(check.detail)")
+        }
+    }
+
+    struct Check: Decodable {
+        var ok: Bool
+        var detail: String
+    }
+
+    /// The checks from the script's JSON output; the whole output in the error when there is none.
+    static func report(_ output: String) throws -> [String: Check] {
+        struct Report: Decodable { var checks: [String: Check] }
+        guard let start = output.range(of: "{\n \"checks\"")?.lowerBound,
+            let report = try? JSONDecoder().decode(Report.self, from: Data(output[start...].utf8))
+        else {
+            throw Tools.ToolMissing(path: "a report from webui_browser.py (output: \(output))")
+        }
+        return report.checks
+    }
+}
+
+extension ServerProcess {
+    /// Reads the server's log and drops it, so that a chatty server never blocks on a full pipe.
+    func discardOutput() {
+        output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+    }
+}

@@ -1,0 +1,125 @@
+// The HTTP APIs the UI uses: DICOMweb (QIDO-RS, WADO-RS, STOW-RS) and Apus's REST routes.
+// Every request goes through `request`, the one place where credentials will be added when
+// authentication exists; a 401 is announced with an `apus:unauthorized` event for a login view.
+
+import {parseMultipart, buildMultipart} from './multipart.js';
+
+export const DICOMWEB = '/dicom-web';
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export async function request(path, {accept, method = 'GET', body, headers = {}, signal} = {}) {
+  const response = await fetch(path, {
+    method,
+    body,
+    signal,
+    headers: {...(accept ? {Accept: accept} : {}), ...headers},
+  });
+  if (response.status === 401) window.dispatchEvent(new CustomEvent('apus:unauthorized'));
+  if (!response.ok) {
+    const detail = (await response.text().catch(() => '')).trim().slice(0, 300);
+    throw new ApiError(response.status, `${method} ${path}: ${response.status} ${response.statusText}${detail ? ` — ${detail}` : ''}`);
+  }
+  return response;
+}
+
+export async function getJSON(path, options = {}) {
+  const response = await request(path, {accept: 'application/json', ...options});
+  // QIDO-RS answers 204 No Content when nothing matches.
+  if (response.status === 204) return [];
+  const body = await response.text();
+  return body ? JSON.parse(body) : [];
+}
+
+export async function getText(path, options = {}) {
+  return (await request(path, options)).text();
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    for (const item of Array.isArray(value) ? value : [value]) search.append(key, item);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const enc = encodeURIComponent;
+
+export const qido = {
+  studies: (params, signal) => getJSON(`${DICOMWEB}/studies${query(params)}`, {signal}),
+  series: (study, params = {}, signal) => getJSON(`${DICOMWEB}/studies/${enc(study)}/series${query(params)}`, {signal}),
+  instances: (study, series, params = {}, signal) =>
+    getJSON(`${DICOMWEB}/studies/${enc(study)}/series/${enc(series)}/instances${query(params)}`, {signal}),
+};
+
+export function instancePath(study, series, instance) {
+  return `${DICOMWEB}/studies/${enc(study)}/series/${enc(series)}/instances/${enc(instance)}`;
+}
+
+export function seriesPath(study, series) {
+  return `${DICOMWEB}/studies/${enc(study)}/series/${enc(series)}`;
+}
+
+export function studyPath(study) {
+  return `${DICOMWEB}/studies/${enc(study)}`;
+}
+
+/** WADO-RS metadata of a study, series or instance path: an array of DICOM JSON data sets. */
+export const metadata = (path, signal) => getJSON(`${path}/metadata`, {signal});
+
+/**
+ * One frame's pixel data, uncompressed (WADO-RS frames, application/octet-stream in
+ * Explicit VR Little Endian, the standard's default): {bytes, transferSyntax}.
+ */
+export async function frame(study, series, instance, number, signal) {
+  const response = await request(`${instancePath(study, series, instance)}/frames/${number}`, {
+    accept: 'multipart/related; type="application/octet-stream"',
+    signal,
+  });
+  const contentType = response.headers.get('Content-Type') ?? '';
+  const parts = parseMultipart(await response.arrayBuffer(), contentType);
+  if (parts.length === 0) throw new Error(`frame ${number}: the response has no part`);
+  const partType = parts[0].headers['content-type'] ?? '';
+  const syntax = /transfer-syntax=("?)([0-9.]+)\1/i.exec(partType)?.[2] ?? /transfer-syntax=("?)([0-9.]+)\1/i.exec(contentType)?.[2];
+  return {bytes: parts[0].body, contentType: partType, transferSyntax: syntax ?? '1.2.840.10008.1.2.1'};
+}
+
+/** A WADO-RS retrieve, as the server sent it (a multipart of application/dicom parts). */
+export async function retrieve(path, signal) {
+  const response = await request(path, {accept: 'multipart/related; type="application/dicom"', signal});
+  return {contentType: response.headers.get('Content-Type') ?? '', buffer: await response.arrayBuffer()};
+}
+
+/**
+ * STOW-RS of `files` in one request; `onProgress(sentBytes, totalBytes)` while uploading.
+ * Resolves to {status, body}: the DICOM JSON response (null when there is none).
+ */
+export function stow(files, onProgress) {
+  const {body, contentType} = buildMultipart(files, 'application/dicom');
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${DICOMWEB}/studies`);
+    xhr.setRequestHeader('Content-Type', contentType);
+    xhr.setRequestHeader('Accept', 'application/dicom+json');
+    xhr.upload.addEventListener('progress', (event) => onProgress?.(event.loaded, event.total));
+    xhr.addEventListener('load', () => {
+      if (xhr.status === 401) window.dispatchEvent(new CustomEvent('apus:unauthorized'));
+      let json = null;
+      try {
+        json = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        json = null;
+      }
+      resolve({status: xhr.status, body: json, text: xhr.responseText, warnings: xhr.getResponseHeader('Warning') ?? ''});
+    });
+    xhr.addEventListener('error', () => reject(new Error('the upload failed: network error')));
+    xhr.send(body);
+  });
+}

@@ -1,0 +1,183 @@
+// The study list: QIDO-RS search as you type, sorting, paging with limit and offset.
+
+import {qido} from '../api.js';
+import {Tag, text, number, formatDate, toDA} from '../dicom-json.js';
+import {h, clear, debounce, announce, errorBox} from '../dom.js';
+
+const INCLUDE = [
+  Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate, Tag.StudyDate, Tag.StudyTime, Tag.StudyDescription,
+  Tag.AccessionNumber, Tag.ModalitiesInStudy, Tag.NumberOfStudyRelatedSeries, Tag.NumberOfStudyRelatedInstances,
+];
+
+const COLUMNS = [
+  {key: 'name', label: 'Patient', value: (s) => text(s, Tag.PatientName)},
+  {key: 'id', label: 'Patient ID', value: (s) => text(s, Tag.PatientID)},
+  {key: 'date', label: 'Study date', value: (s) => text(s, Tag.StudyDate), show: formatDate},
+  {key: 'description', label: 'Description', value: (s) => text(s, Tag.StudyDescription)},
+  {key: 'accession', label: 'Accession', value: (s) => text(s, Tag.AccessionNumber)},
+  {key: 'modalities', label: 'Modalities', value: (s) => (s?.[Tag.ModalitiesInStudy]?.Value ?? []).join(', ')},
+  {key: 'series', label: 'Series', value: (s) => number(s, Tag.NumberOfStudyRelatedSeries, 0), numeric: true},
+  {key: 'instances', label: 'Instances', value: (s) => number(s, Tag.NumberOfStudyRelatedInstances, 0), numeric: true},
+];
+
+// Kept across visits, so that coming back from a study shows the same list.
+const state = {
+  fields: {name: '', id: '', accession: '', from: '', to: '', modality: '', description: ''},
+  limit: 25,
+  offset: 0,
+  sort: {key: 'date', descending: true},
+};
+
+/** A value typed in a search box as a QIDO-RS matching key: prefix match unless it has wildcards. */
+export function wildcard(value, {contains = false} = {}) {
+  const trimmed = value.trim();
+  if (!trimmed) return '';
+  if (/[*?]/.test(trimmed)) return trimmed;
+  return contains ? `*${trimmed}*` : `${trimmed}*`;
+}
+
+export function searchParameters(fields, limit, offset) {
+  const from = toDA(fields.from);
+  const to = toDA(fields.to);
+  return {
+    PatientName: wildcard(fields.name),
+    PatientID: wildcard(fields.id),
+    AccessionNumber: wildcard(fields.accession),
+    StudyDate: from || to ? (from === to ? from : `${from}-${to}`) : '',
+    ModalitiesInStudy: fields.modality,
+    StudyDescription: wildcard(fields.description, {contains: true}),
+    includefield: INCLUDE,
+    limit: limit + 1, // one more than shown tells whether there is a next page
+    offset,
+  };
+}
+
+export function studiesView(root) {
+  let controller = null;
+  const results = h('div', {class: 'results', 'aria-live': 'polite', 'aria-busy': 'false'});
+
+  function field(key, label, attributes = {}) {
+    const id = `search-${key}`;
+    const input = h('input', {id, name: key, value: state.fields[key], autocomplete: 'off', ...attributes});
+    input.addEventListener('input', () => {
+      state.fields[key] = input.value;
+      state.offset = 0;
+      scheduled();
+    });
+    return h('div', {class: 'field'}, h('label', {for: id}, label), input);
+  }
+
+  const modality = h('select', {id: 'search-modality', name: 'modality'},
+    ['', 'CT', 'MR', 'CR', 'DX', 'US', 'NM', 'PT', 'XA', 'MG', 'OT', 'SC', 'RTPLAN', 'SR'].map((m) =>
+      h('option', {value: m, selected: state.fields.modality === m}, m || 'Any')));
+  modality.addEventListener('change', () => {
+    state.fields.modality = modality.value;
+    state.offset = 0;
+    search();
+  });
+
+  const limit = h('select', {id: 'search-limit'}, [10, 25, 50, 100].map((n) =>
+    h('option', {value: n, selected: state.limit === n}, String(n))));
+  limit.addEventListener('change', () => {
+    state.limit = Number(limit.value);
+    state.offset = 0;
+    search();
+  });
+
+  const form = h('form', {class: 'search', role: 'search', 'aria-label': 'Search studies', onsubmit: (event) => {
+    event.preventDefault();
+    search();
+  }},
+  field('name', 'Patient name', {type: 'search', placeholder: 'DOE^J'}),
+  field('id', 'Patient ID', {type: 'search'}),
+  field('accession', 'Accession number', {type: 'search'}),
+  field('description', 'Description', {type: 'search'}),
+  field('from', 'Study date from', {type: 'date'}),
+  field('to', 'Study date to', {type: 'date'}),
+  h('div', {class: 'field'}, h('label', {for: 'search-modality'}, 'Modality'), modality),
+  h('div', {class: 'field'}, h('label', {for: 'search-limit'}, 'Per page'), limit),
+  h('div', {class: 'field actions'},
+    h('button', {type: 'submit'}, 'Search'),
+    h('button', {type: 'button', class: 'secondary', onclick: () => {
+      for (const key of Object.keys(state.fields)) state.fields[key] = '';
+      for (const input of form.querySelectorAll('input')) input.value = '';
+      modality.value = '';
+      state.offset = 0;
+      search();
+    }}, 'Clear')));
+
+  clear(root).append(h('h1', {}, 'Studies'), form, results);
+
+  const scheduled = debounce(search, 300);
+
+  async function search() {
+    controller?.abort();
+    controller = new AbortController();
+    const signal = controller.signal;
+    results.setAttribute('aria-busy', 'true');
+    try {
+      const studies = await qido.studies(searchParameters(state.fields, state.limit, state.offset), signal);
+      if (signal.aborted) return;
+      show(studies);
+    } catch (error) {
+      if (error.name === 'AbortError') return;
+      clear(results).append(errorBox(`The search failed: ${error.message}`));
+    } finally {
+      if (!signal.aborted) results.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  function show(studies) {
+    const more = studies.length > state.limit;
+    const page = studies.slice(0, state.limit);
+    const column = COLUMNS.find((c) => c.key === state.sort.key) ?? COLUMNS[2];
+    page.sort((a, b) => compare(column.value(a), column.value(b)) * (state.sort.descending ? -1 : 1));
+
+    const first = page.length ? state.offset + 1 : 0;
+    const summary = page.length ? `Studies ${first}–${state.offset + page.length}${more ? '' : ' (end)'}` : 'No study matches.';
+    announce(summary);
+
+    const header = h('tr', {}, COLUMNS.map((c) => {
+      const active = c.key === state.sort.key;
+      return h('th', {scope: 'col', 'aria-sort': active ? (state.sort.descending ? 'descending' : 'ascending') : 'none',
+        class: c.numeric ? 'numeric' : ''},
+      h('button', {type: 'button', class: 'sort', onclick: () => {
+        state.sort = {key: c.key, descending: active ? !state.sort.descending : false};
+        show(studies);
+      }}, c.label, h('span', {'aria-hidden': 'true'}, active ? (state.sort.descending ? ' ▼' : ' ▲') : '')));
+    }));
+    const rows = page.map((study) => {
+      const uid = text(study, Tag.StudyInstanceUID);
+      return h('tr', {dataset: {study: uid}}, COLUMNS.map((c, index) => {
+        const value = c.value(study);
+        const shown = c.show ? c.show(value) : value;
+        return h('td', {class: c.numeric ? 'numeric' : ''},
+          index === 0 ? h('a', {href: `#/study/${encodeURIComponent(uid)}`}, shown || '(no name)') : shown);
+      }));
+    });
+    const pager = h('nav', {class: 'pager', 'aria-label': 'Pages'},
+      h('button', {type: 'button', disabled: state.offset === 0, onclick: () => {
+        state.offset = Math.max(0, state.offset - state.limit);
+        search();
+      }}, '← Previous'),
+      h('span', {class: 'summary'}, summary),
+      h('button', {type: 'button', disabled: !more, onclick: () => {
+        state.offset += state.limit;
+        search();
+      }}, 'Next →'));
+    clear(results).append(
+      h('div', {class: 'table-wrap'},
+        h('table', {class: 'studies'},
+          h('caption', {class: 'visually-hidden'}, 'Matching studies; activate a column header to sort this page'),
+          h('thead', {}, header), h('tbody', {}, rows))),
+      pager);
+  }
+
+  search();
+  return () => controller?.abort();
+}
+
+function compare(a, b) {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, {sensitivity: 'base', numeric: true});
+}
