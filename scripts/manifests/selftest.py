@@ -54,6 +54,39 @@ BREAKAGES = [
 ]
 
 
+# The same for deploy/Dockerfile, checked against base's Deployment.
+DOCKERFILE_BREAKAGES = [
+    ("image without the TLS ports", "EXPOSE 8042 4242 8443 11112", "EXPOSE 8042 4242", "the pod declares"),
+    ("image running as root", "USER 10001:10001", "USER 0", "the pod as 10001"),
+    ("image built otherwise", "swift build -c release --static-swift-stdlib --product apus \\",
+     "swift build -c release --product apus \\", "must both build with"),
+    ("image without HEALTHCHECK", "HEALTHCHECK", "# HEALTHCHECK", "no HEALTHCHECK"),
+]
+
+
+def run_dockerfile(repository, check_dockerfile):
+    """check_dockerfile(repository) -> errors, for copies of deploy/Dockerfile broken one way each."""
+    missed = []
+    with tempfile.TemporaryDirectory(prefix="check-dockerfile-") as scratch:
+        for folder in ("deploy", "scripts"):
+            os.makedirs(os.path.join(scratch, folder))
+        shutil.copy(os.path.join(repository, "scripts", "check-release-build"), os.path.join(scratch, "scripts"))
+        with open(os.path.join(repository, "deploy", "Dockerfile")) as f:
+            original = f.read()
+        for what, old, new, words in DOCKERFILE_BREAKAGES:
+            if old not in original:
+                missed.append((what, words, [f"the text to break is no longer in deploy/Dockerfile: {old!r}"]))
+                continue
+            with open(os.path.join(scratch, "deploy", "Dockerfile"), "w") as f:
+                f.write(original.replace(old, new))
+            errors = check_dockerfile(scratch)
+            if not any(words in e for e in errors):
+                missed.append((what, words, errors))
+            else:
+                print(f"    caught: {what}: {next(e for e in errors if words in e)}")
+    return missed
+
+
 def run(k8s_root, check_tree):
     """check_tree(root, changed=None, until=None) -> errors (changed: the one file altered; until:
     stop at the first problem passing this test). Returns the breakages the checks missed."""
