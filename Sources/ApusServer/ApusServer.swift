@@ -1,5 +1,8 @@
 public import Archive
+import ArchiveS3
+import ArchivePostgres
 import ArchiveSQLite
+import AsyncHTTPClient
 import DICOM
 import DICOMNetwork
 import Foundation
@@ -7,6 +10,7 @@ import HTTPAPI
 import Hummingbird
 public import Logging
 import NIOCore
+public import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -15,35 +19,56 @@ import UnixSignals
 public struct ApusServer: Sendable {
     public let configuration: ServerConfiguration
     public let logger: Logger
+    /// Served at `/metrics`: the registry the process bootstrapped swift-metrics with.
+    public let metricsRegistry: PrometheusCollectorRegistry?
 
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    public init(
+        configuration: ServerConfiguration, logger: Logger, metricsRegistry: PrometheusCollectorRegistry? = nil
+    ) {
         self.configuration = configuration
         self.logger = logger
+        self.metricsRegistry = metricsRegistry
     }
 
     /// Opens storage, sweeps orphans left by a crash, serves until a shutdown signal (or the
     /// task is cancelled), then closes the index. `onListening` gets the DICOM port once
-    /// associations can come (the bound one when the configured port is 0), `onHTTPListening`
-    /// the HTTP port.
+    /// associations can come (the bound one when the configured port is 0), `onTLSListening`
+    /// the DICOM TLS port, `onHTTPListening` the HTTP port. Certificate files that can't be
+    /// used stop it before anything is opened (`ConfigurationError`).
     public func run(
         onListening: @escaping @Sendable (Int) -> Void = { _ in },
+        onTLSListening: @escaping @Sendable (Int) -> Void = { _ in },
         onHTTPListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
+        try await configuration.checkTLSFiles()
+        // The process-wide client: only OIDC discovery uses it, and it needs no shutdown.
+        let (authentication, keyRefresher) = try await authentication(httpClient: .shared)
         try await withArchive { archive in
             let swept = try await archive.sweepOrphans()
             logger.info("orphan sweep done", metadata: ["report": "\(swept)"])
-            let dicom = DICOMService(server: dicomServer(archive: archive), logger: logger, onListening: onListening)
+            let dicom = DICOMService(
+                server: try dicomServer(archive: archive), logger: logger, onListening: onListening,
+                onTLSListening: onTLSListening)
             let http = HTTPAPI(
                 archive: archive,
-                configuration: HTTPAPI.Configuration(host: configuration.httpHost, port: configuration.httpPort),
-                logger: logger
+                configuration: HTTPAPI.Configuration(
+                    host: configuration.resolvedHTTPHost, port: configuration.httpPort,
+                    maximumInstanceSize: configuration.maximumInstanceSize,
+                    system: HTTPAPI.SystemDescription(
+                        aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort,
+                        storageBackend: configuration.storageBackendName)),
+                logger: logger, metricsRegistry: metricsRegistry, authentication: authentication
             ).application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])
                 onHTTPListening(port)
             })
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: dicom), .init(service: http),
+            ]
+            if let keyRefresher { services.append(.init(service: keyRefresher)) }
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: [.init(service: dicom), .init(service: http)],
+                    services: services,
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             try await group.run()
@@ -52,17 +77,39 @@ public struct ApusServer: Sendable {
 
     /// The archive on the configured storage, for the length of `body`; the index is closed
     /// after, whatever `body` does. `apus serve` and `apus import` both go through here.
+    /// PostgreSQL when `databaseURL` is set, SQLite otherwise.
     public func withArchive<Result: Sendable>(_ body: (Archive) async throws -> Result) async throws -> Result {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        return try await withBlobStore { blobs in
+            try await withIndex { index in
+                var archiveConfiguration = Archive.Configuration()
+                archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
+                return try await body(
+                    Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
+            }
+        }
+    }
+
+    /// The configured index for the length of `body`: PostgreSQL when a database URL is set,
+    /// SQLite in the data directory otherwise; closed after, whatever `body` does.
+    func withIndex<Result: Sendable>(_ body: (any IndexStore) async throws -> Result) async throws -> Result {
+        if let url = configuration.databaseURL {
+            let postgres = try postgresConfiguration(url: url)
+            do {
+                return try await PostgresIndexStore.withStore(configuration: postgres, logger: logger) { index in
+                    try await body(index)
+                }
+            } catch let error as PostgresIndexError {
+                throw ConfigurationError(
+                    setting: "databaseURL (\(PostgresIndexStore.Configuration.redacted(url)))",
+                    problem: "\(error)")
+            }
+        }
         let index = try await SQLiteIndexStore.open(path: configuration.resolvedDatabasePath, logger: logger)
         let result: Result
         do {
-            let blobs = try await FileBlobStore(root: configuration.dataDirectory + "/files")
-            var archiveConfiguration = Archive.Configuration()
-            archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
-            result = try await body(
-                Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
+            result = try await body(index)
         } catch {
             try? await index.close()
             throw error
@@ -71,15 +118,55 @@ public struct ApusServer: Sendable {
         return result
     }
 
-    func dicomServer(archive: Archive) -> DICOMServer {
+    /// The configured blob store for the length of `body`. An S3 store is checked first (a
+    /// small object put, read back and deleted), so that a wrong bucket, endpoint or key stops
+    /// start-up with a plain message rather than failing the first C-STORE.
+    func withBlobStore<Result: Sendable>(_ body: (any BlobStore) async throws -> Result) async throws -> Result {
+        guard let s3 = try configuration.s3Configuration() else {
+            return try await body(try await FileBlobStore(root: configuration.dataDirectory + "/files"))
+        }
+        return try await S3BlobStore.with(configuration: s3, logger: logger) { store in
+            try await StorageProbe.check(store, configuration: s3)
+            logger.info(
+                "blobs in S3",
+                metadata: [
+                    "bucket": "\(s3.bucket)", "prefix": "\(s3.prefix)", "endpoint": "\(s3.endpoint)",
+                    "addressing": "\(s3.addressing.rawValue)",
+                ])
+            return try await body(store)
+        }
+    }
+
+    private func postgresConfiguration(url: String) throws(ConfigurationError) -> PostgresIndexStore.Configuration {
+        do {
+            return try PostgresIndexStore.Configuration(url: url)
+        } catch {
+            throw ConfigurationError(setting: "databaseURL", problem: error.problem)
+        }
+    }
+
+    func dicomServer(archive: Archive) throws(ConfigurationError) -> DICOMServer {
         let policy = AssociationPolicy(
             aeTitle: configuration.aeTitle, acceptsAnyCalledAETitle: configuration.acceptsAnyCalledAETitle,
             allowedCallingAETitles: configuration.allowedCallingAETitles.map(Set.init),
             maximumPDULength: UInt32(configuration.maximumPDULength),
             maximumAssociations: configuration.maximumAssociations)
+        let logger = logger
+        let tls = try configuration.dicomTLS { event in
+            switch event {
+            case .reloaded(let subject, let serial):
+                logger.notice(
+                    "DICOM TLS certificate reloaded", metadata: ["subject": "\(subject)", "serial": "\(serial)"])
+            case .failed(let error):
+                logger.error(
+                    "DICOM TLS certificate files changed but cannot be used; the previous certificate stays",
+                    metadata: ["reason": "\(error)"])
+            }
+        }
         return DICOMServer(
             configuration: DICOMServer.Configuration(
-                host: configuration.dicomHost, port: configuration.dicomPort, policy: policy),
+                host: configuration.dicomHost, port: configuration.dicomPort, policy: policy,
+                tls: tls.map { DICOMServer.TLSListener(port: configuration.dicomTLSPort ?? 11112, configuration: $0) }),
             storage: ArchiveStorageService(
                 archive: archive, maximumInstanceSize: configuration.maximumInstanceSize, logger: logger),
             query: ArchiveQueryService(archive: archive),
@@ -93,15 +180,21 @@ struct DICOMService: Service {
     let server: DICOMServer
     let logger: Logger
     let onListening: @Sendable (Int) -> Void
+    let onTLSListening: @Sendable (Int) -> Void
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            try await server.run { address in
-                logger.info(
-                    "DICOM SCP listening",
-                    metadata: ["address": "\(address)", "aeTitle": "\(server.configuration.policy.aeTitle)"])
-                onListening(address.port ?? server.configuration.port)
-            }
+            try await server.run(
+                onListening: { address in
+                    logger.info(
+                        "DICOM SCP listening",
+                        metadata: ["address": "\(address)", "aeTitle": "\(server.configuration.policy.aeTitle)"])
+                    onListening(address.port ?? server.configuration.port)
+                },
+                onTLSListening: { address in
+                    logger.info("DICOM TLS SCP listening", metadata: ["address": "\(address)"])
+                    onTLSListening(address.port ?? server.configuration.tls?.port ?? 0)
+                })
         }
         logger.info("DICOM SCP stopped")
     }

@@ -1,6 +1,8 @@
 import Archive
 import DICOM
 import DICOMNetwork
+import Dispatch
+import Metrics
 
 /// C-FIND over the archive's index: Patient Root and Study Root, answered from the index
 /// without opening a file.
@@ -34,6 +36,7 @@ struct ArchiveQueryService: QueryService {
 /// stream stops asking, and the index's cursor stops with it.
 private actor ResponseCursor {
     private var iterator: AsyncMapSequence<AsyncThrowingStream<IndexRow, any Error>, DataSet>.AsyncIterator
+    private let started = DispatchTime.now().uptimeNanoseconds
 
     init(_ iterator: AsyncMapSequence<AsyncThrowingStream<IndexRow, any Error>, DataSet>.AsyncIterator) {
         self.iterator = iterator
@@ -43,8 +46,19 @@ private actor ResponseCursor {
         // The stream asks for one element at a time, so nothing else uses the iterator while
         // this one is out of the actor's storage.
         var current = iterator
-        let response = try await current.next(isolation: self)
+        let response: DataSet?
+        do {
+            response = try await current.next(isolation: self)
+        } catch {
+            Counter(label: "apus_errors_total", dimensions: [("source", "query")]).increment()
+            throw error
+        }
         iterator = current
+        if response == nil {
+            // The whole answer, as the peer waited for it: what the query latency dashboards show.
+            Timer(label: "apus_query_duration_seconds", dimensions: [("protocol", "dimse")])
+                .recordNanoseconds(Int64(clamping: DispatchTime.now().uptimeNanoseconds &- started))
+        }
         return response
     }
 }

@@ -1,4 +1,5 @@
 public import Archive
+import ArchivePostgres
 import Foundation
 
 /// What `apus serve` runs with: defaults that work with no configuration at all (SQLite and
@@ -8,12 +9,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var aeTitle = "APUS"
     public var dicomHost = "0.0.0.0"
     public var dicomPort = 4242
-    public var httpHost = "0.0.0.0"
+    /// Unset: all interfaces when authentication is required, loopback when it is off, so
+    /// that no configuration at all never exposes the archive's HTTP side to the network.
+    public var httpHost: String?
     /// DICOMweb, REST, health and metrics (8042, as Orthanc).
     public var httpPort = 8042
     /// Files and, unless `databasePath` says otherwise, the SQLite index live here.
     public var dataDirectory = "./apus-data"
     public var databasePath: String?
+    /// The PostgreSQL index, as `postgres://user:password@host:port/database?sslmode=…`;
+    /// when set, it replaces the SQLite file (files stay in the data directory).
+    public var databaseURL: String?
     public var duplicatePolicy = DuplicatePolicy.keep
     /// Calling AE titles allowed to associate; nil allows any.
     public var allowedCallingAETitles: [String]?
@@ -24,8 +30,40 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// C-STORE data sets are held in memory while they are parsed and indexed: this bounds one.
     public var maximumInstanceSize = 1 << 30
     public var logLevel = "info"
+    /// HTTP credentials: `none` (the default: serve anyone who reaches the port, which is
+    /// why HTTP then listens on loopback unless `httpHost` says otherwise) or `required`.
+    public var authenticationRequired = false
+    /// JSON users for HTTP Basic, passwords as bcrypt hashes.
+    public var usersFile: String?
+    /// OpenID Connect: bearer tokens from this issuer, for this audience.
+    public var oidcIssuer: String?
+    public var oidcAudience: String?
+    /// Where the issuer's keys are: a file (a Secret mount), or a URL; discovered from the
+    /// issuer's `/.well-known/openid-configuration` when neither is set.
+    public var oidcJWKSFile: String?
+    public var oidcJWKSURL: String?
+    public var oidcRolesClaim = "roles"
     /// The Storage SCPs a C-MOVE may send to, by AE title (the Move Destination).
     public var peers: [String: Peer] = [:]
+    /// DICOM over TLS on its own port (11112 by convention); nil: no TLS listener.
+    public var dicomTLSPort: Int?
+    /// PEM certificate chain and key of the TLS listener (a Kubernetes Secret's tls.crt, tls.key).
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
+    /// PEM CA bundle that DICOM peers' client certificates must chain to.
+    public var tlsCAFile: String?
+    /// Require a client certificate signed by `tlsCAFile` (mutual TLS); nil: whether a CA file is given.
+    public var dicomTLSVerifyPeer: Bool?
+    /// How often the certificate files are checked for a rotated certificate.
+    public var tlsReloadInterval: Duration = .seconds(10)
+    /// Where blobs go: files under the data directory, or an S3 bucket.
+    public var storage = StorageSetting.files
+    /// S3 credentials; when absent, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    public var s3AccessKeyID: String?
+    public var s3SecretAccessKey: String?
+    /// The standard AWS variables (`awsVariables`) as they were at load time, for what an
+    /// `s3://` storage setting leaves out.
+    public var awsEnvironment: [String: String] = [:]
 
     /// A DICOM peer we connect to.
     public struct Peer: Sendable, Equatable {
@@ -39,6 +77,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     public init() {}
+
+    /// Where HTTP listens: `httpHost`, or the secure default for the authentication setting.
+    public var resolvedHTTPHost: String {
+        httpHost ?? (authenticationRequired ? "0.0.0.0" : "127.0.0.1")
+    }
 
     /// The SQLite file: `databasePath`, or `index.sqlite` in the data directory.
     public var resolvedDatabasePath: String {
@@ -73,6 +116,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                 try configuration.apply(key: key, value: value, source: name)
             }
         }
+        configuration.awsEnvironment = environment.filter { awsVariables.contains($0.key) && !$0.value.isEmpty }
         return configuration
     }
 
@@ -81,11 +125,21 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_AE_TITLE", "aeTitle"), ("APUS_DICOM_HOST", "dicomHost"), ("APUS_DICOM_PORT", "dicomPort"),
         ("APUS_HTTP_HOST", "httpHost"), ("APUS_HTTP_PORT", "httpPort"),
         ("APUS_DATA_DIR", "dataDirectory"), ("APUS_DATABASE_PATH", "databasePath"),
+        ("APUS_DATABASE_URL", "databaseURL"),
         ("APUS_DUPLICATE_POLICY", "duplicatePolicy"), ("APUS_ALLOWED_CALLING_AE_TITLES", "allowedCallingAETitles"),
         ("APUS_ACCEPT_ANY_CALLED_AE_TITLE", "acceptsAnyCalledAETitle"),
         ("APUS_MAX_ASSOCIATIONS", "maximumAssociations"), ("APUS_MAX_PDU_LENGTH", "maximumPDULength"),
         ("APUS_MAX_INSTANCE_SIZE", "maximumInstanceSize"), ("APUS_LOG_LEVEL", "logLevel"),
-        ("APUS_PEERS", "peers"),
+        ("APUS_AUTHENTICATION", "authentication"), ("APUS_USERS_FILE", "usersFile"),
+        ("APUS_OIDC_ISSUER", "oidcIssuer"), ("APUS_OIDC_AUDIENCE", "oidcAudience"),
+        ("APUS_OIDC_JWKS_FILE", "oidcJWKSFile"), ("APUS_OIDC_JWKS_URL", "oidcJWKSURL"),
+        ("APUS_OIDC_ROLES_CLAIM", "oidcRolesClaim"),
+        ("APUS_PEERS", "peers"), ("APUS_DICOM_TLS_PORT", "dicomTLSPort"),
+        ("APUS_TLS_CERTIFICATE_FILE", "tlsCertificateFile"), ("APUS_TLS_KEY_FILE", "tlsKeyFile"),
+        ("APUS_TLS_CA_FILE", "tlsCAFile"), ("APUS_DICOM_TLS_VERIFY_PEER", "dicomTLSVerifyPeer"),
+        ("APUS_TLS_RELOAD_SECONDS", "tlsReloadSeconds"),
+        ("APUS_STORAGE", "storage"), ("APUS_S3_ACCESS_KEY_ID", "s3AccessKeyID"),
+        ("APUS_S3_SECRET_ACCESS_KEY", "s3SecretAccessKey"),
     ]
 
     /// The file's `{"AET": {"host": …, "port": …}}` in the environment's `AET@host:port,…`
@@ -132,6 +186,13 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             return parsed
         }
+        func boolean() throws(ConfigurationError) -> Bool {
+            switch value.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw ConfigurationError(setting: source, problem: "'\(value)' is not true or false")
+            }
+        }
         switch key {
         case "aeTitle":
             let title = value.trimmingCharacters(in: .whitespaces)
@@ -143,12 +204,24 @@ public struct ServerConfiguration: Sendable, Equatable {
             aeTitle = title
         case "dicomHost": dicomHost = value
         case "dicomPort": dicomPort = try number(in: 0...65535)
-        case "httpHost": httpHost = value
+        case "httpHost": httpHost = value.isEmpty ? nil : value
         case "httpPort": httpPort = try number(in: 0...65535)
         case "dataDirectory":
             guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
             dataDirectory = value
         case "databasePath": databasePath = value.isEmpty ? nil : value
+        case "databaseURL":
+            let text = value.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else {
+                databaseURL = nil
+                return
+            }
+            do {
+                _ = try PostgresIndexStore.Configuration(url: text)
+            } catch {
+                throw ConfigurationError(setting: source, problem: error.problem)
+            }
+            databaseURL = text
         case "duplicatePolicy":
             switch value.lowercased() {
             case "keep": duplicatePolicy = .keep
@@ -160,20 +233,38 @@ public struct ServerConfiguration: Sendable, Equatable {
                 .split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\n")) }
                 .filter { !$0.isEmpty }
             allowedCallingAETitles = titles.isEmpty ? nil : titles
-        case "acceptsAnyCalledAETitle":
-            switch value.lowercased() {
-            case "true", "1", "yes": acceptsAnyCalledAETitle = true
-            case "false", "0", "no": acceptsAnyCalledAETitle = false
-            default: throw ConfigurationError(setting: source, problem: "'\(value)' is not true or false")
-            }
+        case "acceptsAnyCalledAETitle": acceptsAnyCalledAETitle = try boolean()
         case "maximumAssociations": maximumAssociations = try number(in: 1...10_000)
         case "maximumPDULength": maximumPDULength = try number(in: 4_096...16_777_216)
         case "maximumInstanceSize": maximumInstanceSize = try number(in: 1_024...(1 << 40))
+        case "authentication":
+            switch value.lowercased() {
+            case "none", "off", "false": authenticationRequired = false
+            case "required", "on", "true": authenticationRequired = true
+            default: throw ConfigurationError(setting: source, problem: "'\(value)' is neither none nor required")
+            }
+        case "usersFile": usersFile = value.isEmpty ? nil : value
+        case "oidcIssuer": oidcIssuer = value.isEmpty ? nil : value
+        case "oidcAudience": oidcAudience = value.isEmpty ? nil : value
+        case "oidcJWKSFile": oidcJWKSFile = value.isEmpty ? nil : value
+        case "oidcJWKSURL": oidcJWKSURL = value.isEmpty ? nil : value
+        case "oidcRolesClaim":
+            guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
+            oidcRolesClaim = value
         case "logLevel":
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value.lowercased())
             else { throw ConfigurationError(setting: source, problem: "'\(value)' is not a log level") }
             logLevel = value.lowercased()
         case "peers": peers = try Self.parsePeers(value, source: source)
+        case "dicomTLSPort": dicomTLSPort = try value.isEmpty ? nil : number(in: 0...65535)
+        case "tlsCertificateFile": tlsCertificateFile = value.isEmpty ? nil : value
+        case "tlsKeyFile": tlsKeyFile = value.isEmpty ? nil : value
+        case "tlsCAFile": tlsCAFile = value.isEmpty ? nil : value
+        case "dicomTLSVerifyPeer": dicomTLSVerifyPeer = try value.isEmpty ? nil : boolean()
+        case "tlsReloadSeconds": tlsReloadInterval = .seconds(try number(in: 1...86_400))
+        case "storage": storage = try StorageSetting.parse(value, source: source)
+        case "s3AccessKeyID": s3AccessKeyID = value.isEmpty ? nil : value
+        case "s3SecretAccessKey": s3SecretAccessKey = value.isEmpty ? nil : value
         default:
             throw ConfigurationError(setting: source, problem: "unknown setting '\(key)'")
         }

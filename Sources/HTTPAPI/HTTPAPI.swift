@@ -2,6 +2,7 @@ public import Archive
 public import Hummingbird
 public import Logging
 import NIOCore
+public import Prometheus
 
 /// The HTTP side of Apus: DICOMweb under `/dicom-web`, the REST API, health and metrics, all
 /// over one `Archive`. Each group of routes lives in its own file as an extension that
@@ -12,11 +13,42 @@ public struct HTTPAPI: Sendable {
         public var port: Int
         /// What the server calls itself in `Server` headers and logs.
         public var serverName: String
+        /// What `/system` reports.
+        public var system: SystemDescription
+        /// A STOW-RS part (one instance) may not be larger; each is held whole while stored.
+        public var maximumInstanceSize: Int
 
-        public init(host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus") {
+        public init(
+            host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus", maximumInstanceSize: Int = 1 << 30,
+            system: SystemDescription = SystemDescription()
+        ) {
             self.host = host
             self.port = port
             self.serverName = serverName
+            self.system = system
+            self.maximumInstanceSize = maximumInstanceSize
+        }
+    }
+
+    /// The facts about this server that `/system` reports and the HTTP side can't know itself.
+    public struct SystemDescription: Sendable, Hashable {
+        public var name: String
+        public var version: String
+        public var aeTitle: String
+        public var dicomPort: Int
+        public var databaseBackend: String
+        public var storageBackend: String
+
+        public init(
+            name: String = "Apus", version: String = "0.1.0", aeTitle: String = "APUS", dicomPort: Int = 4242,
+            databaseBackend: String = "SQLite", storageBackend: String = "files"
+        ) {
+            self.name = name
+            self.version = version
+            self.aeTitle = aeTitle
+            self.dicomPort = dicomPort
+            self.databaseBackend = databaseBackend
+            self.storageBackend = storageBackend
         }
     }
 
@@ -25,17 +57,39 @@ public struct HTTPAPI: Sendable {
     public let archive: Archive
     public let configuration: Configuration
     public let logger: Logger
+    /// Where `/metrics` reads from; nil when the process exports no metrics (tests).
+    public let metricsRegistry: PrometheusCollectorRegistry?
+    public let authentication: Authentication
+    /// One line per request: who did what to which resource, and how it ended.
+    public let audit: Logger
+    /// Set when the server listens: what absolute URLs name when a client's Host header has no port.
+    let listeningPort = ListeningPort()
 
-    public init(archive: Archive, configuration: Configuration = Configuration(), logger: Logger) {
+    public init(
+        archive: Archive, configuration: Configuration = Configuration(), logger: Logger,
+        metricsRegistry: PrometheusCollectorRegistry? = nil, authentication: Authentication = .none,
+        audit: Logger = Logger(label: "apus.audit")
+    ) {
+        self.audit = audit
         self.archive = archive
         self.configuration = configuration
         self.logger = logger
+        self.metricsRegistry = metricsRegistry
+        self.authentication = authentication
     }
 
     /// Every route Apus answers over HTTP.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
+        router.add(middleware: RequestMetricsMiddleware())
+        router.add(
+            middleware: AuthenticationMiddleware(
+                authentication: authentication, audit: audit, logger: logger))
         addHealthRoutes(to: router)
+        addMetricsRoute(to: router)
+        addSystemRoutes(to: router)
+        addStoreRoutes(to: router.group("dicom-web"))
+        addDICOMwebRoutes(to: router)
         return router
     }
 
@@ -49,8 +103,10 @@ public struct HTTPAPI: Sendable {
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serverName),
-            onServerRunning: { channel in
-                onListening(channel.localAddress?.port ?? configuration.port)
+            onServerRunning: { [listeningPort] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                listeningPort.record(port)
+                onListening(port)
             },
             logger: logger)
     }

@@ -6,7 +6,10 @@ struct Apus: AsyncParsableCommand {
         commandName: "apus",
         abstract: "Apus, a DICOM archive.",
         discussion: ExitStatus.summary,
-        subcommands: [Serve.self, Import.self, Dump.self, Echo.self, Store.self, Find.self]
+        subcommands: [
+            Serve.self, Import.self, Dump.self, Echo.self, Store.self, Find.self, Get.self, Move.self,
+            HashPassword.self,
+        ]
     )
 
     /// ArgumentParser's own `main`, except that a usage error exits with 2, as the exit codes

@@ -22,8 +22,8 @@ enum ExitStatus: Int32, Sendable {
     static let summary = """
         Exit codes: 0 all operations succeeded (warnings included); 1 some operation failed \
         (failure status, unreadable file, no accepted presentation context); 2 usage or \
-        configuration error; 3 association rejected; 4 could not connect, network or protocol \
-        error, timeout; 5 association aborted by the peer.
+        configuration error (an unusable TLS file included); 3 association rejected; 4 could not \
+        connect, network or protocol error, TLS handshake failure, timeout; 5 association aborted by the peer.
         """
 
     var exitCode: ExitCode { ExitCode(rawValue) }
@@ -36,12 +36,12 @@ enum ExitStatus: Int32, Sendable {
             switch error {
             case .rejected: self = .rejected
             case .ended(.aborted): self = .aborted
-            case .ended, .timedOut, .unexpectedMessage: self = .network
+            case .ended, .timedOut, .unexpectedMessage, .tlsHandshakeFailed: self = .network
             case .noPresentationContext, .missingUID, .failed: self = .operationFailed
             case .invalidProposal: self = .usage
             }
         case is DICOMReadError, is DICOMWriteError: self = .operationFailed
-        case is ValidationError: self = .usage
+        case is ValidationError, is TLSFileError: self = .usage
         default: self = .network
         }
     }

@@ -82,11 +82,7 @@ struct Find: AsyncParsableCommand {
 
     /// The keys, with the level of -L, else of a key, else STUDY.
     func identifier() throws(QueryKey.Invalid) -> DataSet {
-        let identifier = try QueryIdentifier.build(keys: keys, level: level?.rawValue)
-        guard identifier.contains(.queryRetrieveLevel) else {
-            return try QueryIdentifier.build(keys: keys, level: Level.study.rawValue)
-        }
-        return identifier
+        try QueryIdentifier.build(keys: keys, orDefaultLevel: level)
     }
 
     func run() async throws {

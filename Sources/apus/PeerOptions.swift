@@ -34,6 +34,27 @@ struct PeerOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Tell more on standard error: the negotiation, each operation.")
     var verbose = false
 
+    @Flag(
+        help: "DICOM over TLS (PS3.15 Annex B); the peer's certificate is checked against the system's CAs or --tls-ca."
+    )
+    var tls = false
+
+    @Option(
+        name: .customLong("tls-ca"),
+        help: ArgumentHelp("PEM CA certificates that the peer's certificate must chain to.", valueName: "file"))
+    var tlsCAFile: String?
+
+    @Option(
+        name: .customLong("tls-cert"),
+        help: ArgumentHelp("Our PEM certificate, for peers that require one (mutual TLS).", valueName: "file"))
+    var tlsCertificateFile: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKeyFile: String?
+
+    @Flag(name: .customLong("tls-no-verify-hostname"), help: "Accept a peer certificate that does not name HOST.")
+    var tlsNoVerifyHostname = false
+
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("PORT must be 1 to 65535, not \(port)") }
         for (option, title) in [("--aet", callingAETitle), ("--aec", calledAETitle)] {
@@ -47,6 +68,21 @@ struct PeerOptions: ParsableArguments {
         else {
             throw ValidationError("--max-pdu must be 4096 to 16777216 bytes, not \(maximumPDULength)")
         }
+        let tlsOptions = [tlsCAFile, tlsCertificateFile, tlsKeyFile].contains { $0 != nil } || tlsNoVerifyHostname
+        if tlsOptions, !tls {
+            throw ValidationError("--tls-ca, --tls-cert, --tls-key and --tls-no-verify-hostname need --tls")
+        }
+        if (tlsCertificateFile == nil) != (tlsKeyFile == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+    }
+
+    /// With --tls: the files and checks it asks for.
+    var tlsConfiguration: ClientTLSConfiguration? {
+        guard tls else { return nil }
+        return ClientTLSConfiguration(
+            trustRootsFile: tlsCAFile, certificateChainFile: tlsCertificateFile, privateKeyFile: tlsKeyFile,
+            verifiesHostname: !tlsNoVerifyHostname)
     }
 
     /// An AE title (PS3.5 Table 6.2-1): 1 to 16 characters of the default repertoire, no
@@ -70,11 +106,13 @@ struct PeerOptions: ParsableArguments {
     /// `ANY-SCP@host:port`, for messages.
     var name: String { "\(calledAETitle)@\(host):\(port)" }
 
-    func connect(_ contexts: [ProposedPresentationContext]) async throws -> ClientAssociation {
+    func connect(_ contexts: [ProposedPresentationContext], roleSelections: [UserInformation.RoleSelection] = [])
+        async throws -> ClientAssociation
+    {
         let association = try await DICOMClient.connect(
             host: host, port: port, callingAETitle: callingAETitle, calledAETitle: calledAETitle,
-            presentationContexts: contexts, maximumPDULength: UInt32(clamping: maximumPDULength),
-            options: clientOptions)
+            presentationContexts: contexts, roleSelections: roleSelections,
+            maximumPDULength: UInt32(clamping: maximumPDULength), tls: tlsConfiguration, options: clientOptions)
         if verbose { Self.describe(association.context, proposed: contexts.count) }
         return association
     }

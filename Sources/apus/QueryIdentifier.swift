@@ -21,4 +21,13 @@ enum QueryIdentifier {
         if let level { identifier.set(.queryRetrieveLevel, string: level) }
         return identifier
     }
+
+    /// With the level of -L, else of a `QueryRetrieveLevel` key, else STUDY.
+    static func build(keys: [String], orDefaultLevel level: Find.Level?) throws(QueryKey.Invalid) -> DataSet {
+        let identifier = try build(keys: keys, level: level?.rawValue)
+        guard identifier.contains(.queryRetrieveLevel) else {
+            return try build(keys: keys, level: Find.Level.study.rawValue)
+        }
+        return identifier
+    }
 }

@@ -11,6 +11,14 @@ struct StorageOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: "Data directory (default ./apus-data).")
     var dataDirectory: String?
 
+    @Option(
+        name: .customLong("storage"),
+        help: ArgumentHelp(
+            "Where blobs go: 'files' (under the data directory, the default) or "
+                + "s3://bucket/prefix?endpoint=http://host:port&region=…&addressing=path|virtual&sse=AES256.",
+            valueName: "location"))
+    var blobStorage: String?
+
     /// Defaults, then the file, then APUS_* variables, then these options; a bad setting
     /// ends the command with exit code 2 and says which and why.
     func settings(command: String, overrides: [(key: String, value: String?, option: String)] = [])
@@ -18,7 +26,9 @@ struct StorageOptions: ParsableArguments {
     {
         do {
             var settings = try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
-            for (key, value, option) in overrides + [("dataDirectory", dataDirectory, "--data")] {
+            for (key, value, option) in overrides + [
+                ("dataDirectory", dataDirectory, "--data"), ("storage", blobStorage, "--storage"),
+            ] {
                 if let value { try settings.apply(key: key, value: value, source: option) }
             }
             return settings

@@ -44,13 +44,15 @@ struct DurabilityTests {
         let seen = acknowledged.all
         // On a busy machine the deadline may come first; any kill mid-ingest tests the same.
         #expect(!seen.isEmpty)
-        #expect(seen.count < Self.associations * Self.instancesPerAssociation, "the kill came too late to test anything")
+        #expect(
+            seen.count < Self.associations * Self.instancesPerAssociation, "the kill came too late to test anything")
 
         // Restart: the orphan sweep runs, then every acknowledged instance must be there.
         server = try ServerProcess(dataDirectory: directory.path)
         let restartedPort = try await server.waitForPort()
         let indexed = try await Self.indexedAndReadable(dataDirectory: directory.path)
-        #expect(seen.isSubset(of: indexed.readable), "acknowledged but lost: \(seen.subtracting(indexed.readable).count)")
+        #expect(
+            seen.isSubset(of: indexed.readable), "acknowledged but lost: \(seen.subtracting(indexed.readable).count)")
         #expect(indexed.rows == indexed.readable.count, "index rows without a readable file")
 
         // Sending everything again completes the set.
@@ -106,7 +108,9 @@ struct DurabilityTests {
             rows += 1
             var bytes = ByteBuffer()
             for try await chunk in try await archive.content(of: instance) { bytes.writeImmutableBuffer(chunk) }
-            if let file = try? DICOMFile(reading: bytes), file.dataSet.string(.sopInstanceUID) == instance.sopInstanceUID {
+            if let file = try? DICOMFile(reading: bytes),
+                file.dataSet.string(.sopInstanceUID) == instance.sopInstanceUID
+            {
                 readable.insert(instance.sopInstanceUID)
             }
         }
@@ -129,16 +133,18 @@ struct ServerProcess {
     let process = Process()
     let output = Pipe()
 
-    init(dataDirectory: String) throws {
+    /// `arguments` and `environment` come on top of the port and data directory options.
+    init(dataDirectory: String, arguments: [String] = [], environment extra: [String: String] = [:]) throws {
         let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(".build/debug/apus").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw Tools.ToolMissing(path: "\(binary) (swift build builds it)")
         }
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--dicom-port", "0", "--http-port", "0", "--data", dataDirectory]
+        process.arguments = ["serve", "--dicom-port", "0", "--http-port", "0", "--data", dataDirectory] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["APUS_DICOM_HOST"] = "127.0.0.1"
+        environment.merge(extra) { $1 }
         process.environment = environment
         process.standardError = output
         process.standardOutput = output
@@ -147,20 +153,37 @@ struct ServerProcess {
 
     /// The port from the "DICOM SCP listening" log line.
     func waitForPort() async throws -> Int {
+        try await waitForPorts().dicom
+    }
+
+    /// The DICOM and HTTP ports from the "DICOM SCP listening" and "HTTP listening" log lines.
+    func waitForPorts() async throws -> (dicom: Int, http: Int) {
         var text = ""
         let handle = output.fileHandleForReading
         let deadline = ContinuousClock.now + .seconds(30)
+        func port(after pattern: String) -> Int? {
+            guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
+            return Int(text[range].drop { !$0.isNumber }.prefix { $0.isNumber })
+        }
         while ContinuousClock.now < deadline {
             let data = handle.availableData
             if data.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: #":(\d+) aeTitle="#, options: .regularExpression) {
-                let digits = text[range].dropFirst().prefix { $0.isNumber }
-                if let port = Int(digits) { return port }
+            if let dicom = port(after: #":\d+ aeTitle="#), let http = port(after: #"port=\d+ \[ApusServer\] HTTP listening"#) {
+                return (dicom, http)
             }
             if !process.isRunning { break }
         }
         throw Tools.ToolMissing(path: "a listening apus serve (output: \(text))")
+    }
+
+    /// The exit status and everything printed, once the process has ended by itself.
+    func waitForExit() -> (status: Int32, output: String) {
+        process.waitUntilExit()
+        return (
+            process.terminationStatus,
+            String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        )
     }
 
     mutating func kill9() {

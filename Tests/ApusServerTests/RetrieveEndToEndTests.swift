@@ -87,30 +87,7 @@ struct RetrieveEndToEndTests {
         let files = try Self.corpus.map(Pydicom.corpusFile)
         try await Server.withRunning(dataDirectory: directory.path) { port in
             try await Self.storeWithStorescu(files, port: port)
-            let sopClasses = try Set(
-                files.map { try #require(try DICOMFile(contentsOf: $0).dataSet.uid(.sopClassUID)) }
-            )
-            .sorted { $0.rawValue < $1.rawValue }
-            // One context per transfer syntax, so that each instance goes in the one it was stored in.
-            let storage = sopClasses.flatMap { sopClass in
-                [UID.explicitVRLittleEndian, .implicitVRLittleEndian].map {
-                    ProposedPresentationContext(abstractSyntax: sopClass, transferSyntaxes: [$0])
-                }
-            }
-            let association = try await DICOMClient.connect(
-                host: "127.0.0.1", port: port, callingAETitle: "TEST", calledAETitle: "APUS",
-                presentationContexts: [
-                    ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelGet)
-                ]
-                    + storage,
-                roleSelections: sopClasses.map {
-                    UserInformation.RoleSelection(sopClassUID: $0, scuRole: false, scpRole: true)
-                })
-            let received = Mutex<[String: ByteBuffer]>([:])
-            let result = try await association.get(Self.studyLevel()) { instance in
-                received.withLock { $0[instance.request.affectedSOPInstanceUID.rawValue] = instance.dataSet }
-                return .success
-            }
+            let (association, received, result) = try await Self.getEveryStudy(of: files, port: port)
             #expect(result.status == .success)
             #expect(result.subOperations.completed == UInt16(files.count))
             #expect(result.subOperations.failed == 0)
@@ -122,7 +99,7 @@ struct RetrieveEndToEndTests {
             #expect(none.subOperations.completed ?? 0 == 0)
             try await association.release()
 
-            let got = received.withLock { $0 }
+            let got = received
             #expect(got.count == files.count)
             let stored = try Self.storedDataSets(under: directory.path)
             #expect(stored.count == files.count)
@@ -172,6 +149,38 @@ struct RetrieveEndToEndTests {
     }
 
     // MARK: Helpers
+
+    /// C-GET at study level with Apus's SCU, one presentation context per SOP class and
+    /// transfer syntax, so that each instance comes back in the syntax it was stored in. The
+    /// association stays open for more.
+    static func getEveryStudy(of files: [String], port: Int) async throws -> (
+        ClientAssociation, [String: ByteBuffer], RetrieveResult
+    ) {
+        let sopClasses = try Set(
+            files.map { try #require(try DICOMFile(contentsOf: $0).dataSet.uid(.sopClassUID)) }
+        )
+        .sorted { $0.rawValue < $1.rawValue }
+        let storage = sopClasses.flatMap { sopClass in
+            [UID.explicitVRLittleEndian, .implicitVRLittleEndian].map {
+                ProposedPresentationContext(abstractSyntax: sopClass, transferSyntaxes: [$0])
+            }
+        }
+        let association = try await DICOMClient.connect(
+            host: "127.0.0.1", port: port, callingAETitle: "TEST", calledAETitle: "APUS",
+            presentationContexts: [
+                ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelGet)
+            ]
+                + storage,
+            roleSelections: sopClasses.map {
+                UserInformation.RoleSelection(sopClassUID: $0, scuRole: false, scpRole: true)
+            })
+        let received = Mutex<[String: ByteBuffer]>([:])
+        let result = try await association.get(Self.studyLevel()) { instance in
+            received.withLock { $0[instance.request.affectedSOPInstanceUID.rawValue] = instance.dataSet }
+            return .success
+        }
+        return (association, received.withLock { $0 }, result)
+    }
 
     static func storeWithStorescu(_ files: [String], port: Int) async throws {
         let store = try await Tools.runDetached(
@@ -232,9 +241,13 @@ struct RetrieveEndToEndTests {
     }
 
     static func dataSetBytes(of path: String) throws -> [UInt8] {
-        let bytes = try FileBytes.read(path: path)
+        dataSetBytes(in: try FileBytes.read(path: path), name: path)
+    }
+
+    /// The data set of a Part 10 file's bytes (after the preamble and file meta information).
+    static func dataSetBytes(in bytes: ByteBuffer, name: String) -> [UInt8] {
         guard case .dataSet(let offset) = Archive.dataSetOffset(inPart10: bytes) else {
-            Issue.record("\(path) is not Part 10")
+            Issue.record("\(name) is not Part 10")
             return []
         }
         return bytes.getBytes(at: bytes.readerIndex + offset, length: bytes.readableBytes - offset) ?? []

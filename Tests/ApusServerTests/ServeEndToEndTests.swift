@@ -105,7 +105,8 @@ struct ServeEndToEndTests {
 /// Runs the server in a child task for the length of a test body.
 enum Server {
     static func withRunning(
-        dataDirectory: String, peers: [String: ServerConfiguration.Peer] = [:], _ body: (Int) async throws -> Void
+        dataDirectory: String, peers: [String: ServerConfiguration.Peer] = [:],
+        configure: (inout ServerConfiguration) throws -> Void = { _ in }, _ body: (Int) async throws -> Void
     ) async throws {
         var configuration = ServerConfiguration()
         configuration.dataDirectory = dataDirectory
@@ -113,6 +114,7 @@ enum Server {
         configuration.dicomHost = "127.0.0.1"
         configuration.dicomPort = 0
         configuration.httpPort = 0
+        try configure(&configuration)
         let server = ApusServer(configuration: configuration, logger: Logger(label: "test"))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -63,32 +63,6 @@ struct SchemaTests {
         }
     }
 
-    @Test("what was stored is there after the index is closed and opened again")
-    func reopen() async throws {
-        try await Self.withDirectory { directory in
-            let path = directory + "/index.sqlite"
-            let generated = GeneratedStudies()
-            var logger = Logger(label: "apus.tests")
-            logger.logLevel = .critical
-            let blobs = try await FileBlobStore(root: directory + "/blobs")
-            let first = try await SQLiteIndexStore.open(path: path, logger: logger)
-            let archive = Archive(index: first, blobs: blobs, logger: logger)
-            for index in 0..<5 { _ = try await archive.store(part10: try generated.file(index)) }
-            try await first.close()
-
-            let second = try await SQLiteIndexStore.open(path: path, logger: logger)
-            let reopened = Archive(index: second, blobs: blobs, logger: logger)
-            let statistics = try await second.statistics()
-            let instances = try await reopened.instances(matching: ArchiveQuery(model: .studyRoot, level: .image))
-                .collect()
-            let again = try await reopened.store(part10: try generated.file(0))
-            try await second.close()
-            #expect(statistics.instances == 5)
-            #expect(instances.map(\.sopInstanceUID) == generated.instances.prefix(5).map(\.uid))
-            guard case .duplicateKept = again else { throw Failure("\(again)") }
-        }
-    }
-
     @Test("an index from a newer build is refused, not modified")
     func newerSchemaRefused() async throws {
         try await Self.withDirectory { directory in

@@ -1,7 +1,7 @@
 public import NIOCore
 
 /// Where the archive keeps the bytes of instances: Part 10 files, each under a `BlobKey`.
-/// Implemented by `FileBlobStore` (default), and later by S3 (multipart upload) and
+/// Implemented by `FileBlobStore` (default), `S3BlobStore` (in ArchiveS3), and later by
 /// PostgreSQL large objects; like Orthanc's storage area it creates, reads and removes
 /// whole objects and nothing else.
 public protocol BlobStore: Sendable {

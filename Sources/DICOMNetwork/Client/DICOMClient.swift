@@ -1,6 +1,7 @@
 import DICOM
 public import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A DICOM SCU: opens associations to peers (PS3.8 §7.1) and runs DIMSE operations on them
 /// through `ClientAssociation`.
@@ -31,13 +32,16 @@ public enum DICOMClient {
     }
 
     /// Connects and negotiates an association. `roleSelections` offer roles other than SCU
-    /// (PS3.7 D.3.3.4): the SCP role for the storage SOP classes a C-GET brings back. Throws `DICOMClientError.rejected` with the
-    /// peer's reason, `.timedOut`, or `.ended` when the peer aborts or closes instead.
+    /// (PS3.7 D.3.3.4): the SCP role for the storage SOP classes a C-GET brings back. With `tls`,
+    /// the association runs over TLS (PS3.15 Annex B). Throws `DICOMClientError.rejected` with the
+    /// peer's reason, `.timedOut`, `.tlsHandshakeFailed`, or `.ended` when the peer aborts or
+    /// closes instead; `TLSFileError` when a certificate, key or CA file can't be used.
     public static func connect(
         host: String, port: Int, callingAETitle: String, calledAETitle: String,
         presentationContexts: [ProposedPresentationContext] = [.verification],
         roleSelections: [UserInformation.RoleSelection] = [],
         maximumPDULength: UInt32 = 131_072,
+        tls: ClientTLSConfiguration? = nil,
         options: Options = Options()
     ) async throws -> ClientAssociation {
         for title in [callingAETitle, calledAETitle] where title.isEmpty || title.utf8.count > 16 {
@@ -57,22 +61,57 @@ public enum DICOMClient {
         let handler = UpperLayerHandler.Configuration(
             role: .requestor, artimTimeout: TimeAmount(options.artimTimeout), idleTimeout: nil,
             maximumPDULength: limit)
+        let tlsContext = try await tls?.context()
+        // NIOSSL checks the certificate against the address connected to when there is no name.
+        let serverName = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+        let loop = (options.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton).next()
+        let handshake = tlsContext.map { _ in loop.makePromise(of: Void.self) }
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: options.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
+            channel = try await ClientBootstrap(group: loop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(TimeAmount(options.connectTimeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let operations = channel.pipeline.syncOperations
+                        if let tlsContext, let handshake {
+                            try operations.addHandler(
+                                NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
+                            try operations.addHandler(TLSHandshakeWatcher(promise: handshake))
+                        }
                         try AssociationChannel.addHandlers(to: channel, configuration: handler)
-                        try channel.pipeline.syncOperations.addHandler(IndicationRelay(continuation))
+                        try operations.addHandler(IndicationRelay(continuation))
                     }
                 }
                 .connect(host: host, port: port).get()
         } catch ChannelError.connectTimeout {
+            handshake?.fail(DICOMClientError.timedOut(.connect))
             throw DICOMClientError.timedOut(.connect)
+        } catch {
+            handshake?.fail(error)
+            throw error
         }
+        if let handshake { try await waitForHandshake(handshake.futureResult, on: channel, options: options) }
         return try await ClientAssociation.establish(
             channel: channel, request: request, indications: indications, options: options)
+    }
+
+    /// The TLS handshake, within the association timeout (the association request waits for it).
+    private static func waitForHandshake(_ handshake: EventLoopFuture<Void>, on channel: any Channel, options: Options)
+        async throws
+    {
+        let fired = Flag()
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(options.associationTimeout)) {
+            fired.set()
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        do {
+            try await handshake.get()
+        } catch {
+            channel.close(promise: nil)
+            if fired.isSet { throw DICOMClientError.timedOut(.association) }
+            throw DICOMClientError.tlsHandshakeFailed("\(error)")
+        }
     }
 }

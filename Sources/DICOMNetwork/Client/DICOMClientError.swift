@@ -19,6 +19,8 @@ public enum DICOMClientError: Error, Sendable, Equatable, CustomStringConvertibl
     case unexpectedMessage(String)
     /// The operation ended with a failure status.
     case failed(DIMSEStatus, errorComment: String?)
+    /// The TLS handshake failed: the peer's certificate was not trusted, or the peer refused ours.
+    case tlsHandshakeFailed(String)
 
     public enum Phase: Sendable, Equatable {
         /// Opening the TCP connection.
@@ -45,6 +47,7 @@ public enum DICOMClientError: Error, Sendable, Equatable, CustomStringConvertibl
         case .missingUID(let tag): "data set without \(tag)"
         case .unexpectedMessage(let what): "unexpected message: \(what)"
         case .failed(let status, let comment): "failed: \(status)" + (comment.map { " (\($0))" } ?? "")
+        case .tlsHandshakeFailed(let why): "TLS handshake failed: \(why)"
         }
     }
 }

@@ -1,5 +1,6 @@
 public import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A DICOM SCP: accepts associations over TCP and answers C-ECHO, C-STORE, C-FIND, C-GET and C-MOVE through
 /// the services it is given (PS3.7, PS3.8).
@@ -17,14 +18,34 @@ public struct DICOMServer: Sendable {
         public var policy: AssociationPolicy
         /// Connections waiting to be accepted by the kernel.
         public var backlog: Int32
+        /// A second listener, on the same host, for DICOM over TLS; its associations count
+        /// against the same limit.
+        public var tls: TLSListener?
 
-        public init(host: String = "0.0.0.0", port: Int = 104, policy: AssociationPolicy, backlog: Int32 = 256) {
+        public init(
+            host: String = "0.0.0.0", port: Int = 104, policy: AssociationPolicy, backlog: Int32 = 256,
+            tls: TLSListener? = nil
+        ) {
             self.host = host
             self.port = port
             self.policy = policy
             self.backlog = backlog
+            self.tls = tls
         }
     }
+
+    /// The TLS listener's port (0 picks a free one) and its certificate files.
+    public struct TLSListener: Sendable {
+        public var port: Int
+        public var configuration: ServerTLSConfiguration
+
+        public init(port: Int, configuration: ServerTLSConfiguration) {
+            self.port = port
+            self.configuration = configuration
+        }
+    }
+
+    private typealias Listener = NIOAsyncChannel<AcceptorSession.Channel, Never>
 
     public let configuration: Configuration
     /// The event loops of the connections: NIO's shared group unless one is given.
@@ -46,26 +67,35 @@ public struct DICOMServer: Sendable {
     }
 
     /// Binds and serves until cancelled; `onListening` gets the bound address (its port when
-    /// the configured one is 0) once connections can come.
-    public func run(onListening: @Sendable (SocketAddress) -> Void = { _ in }) async throws {
-        let policy = configuration.policy
-        let handler = UpperLayerHandler.Configuration(
-            role: .acceptor, artimTimeout: TimeAmount(policy.artimTimeout),
-            idleTimeout: policy.idleTimeout.map(TimeAmount.init), maximumPDULength: policy.maximumPDULength)
-        let listener = try await ServerBootstrap(group: eventLoopGroup)
-            .serverChannelOption(.backlog, value: configuration.backlog)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try AssociationChannel.addHandlers(to: channel, configuration: handler)
-                    return try AcceptorSession.Channel(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
-                }
+    /// the configured one is 0) once connections can come, `onTLSListening` the TLS
+    /// listener's. Certificate files that can't be used throw `TLSFileError` before anything
+    /// is bound.
+    public func run(
+        onListening: @Sendable (SocketAddress) -> Void = { _ in },
+        onTLSListening: @Sendable (SocketAddress) -> Void = { _ in }
+    ) async throws {
+        let tlsContext: ServerTLSContext?
+        if let tls = configuration.tls {
+            tlsContext = try await ServerTLSContext.load(tls.configuration)
+        } else {
+            tlsContext = nil
+        }
+        let plain = try await bind(port: configuration.port, tls: nil)
+        let secure: Listener?
+        if let tls = configuration.tls, let tlsContext {
+            do {
+                secure = try await bind(port: tls.port, tls: tlsContext)
+            } catch {
+                try? await plain.channel.close()
+                throw error
             }
-        if let address = listener.channel.localAddress { onListening(address) }
+        } else {
+            secure = nil
+        }
+        if let address = plain.channel.localAddress { onListening(address) }
+        if let address = secure?.channel.localAddress { onTLSListening(address) }
 
+        let policy = configuration.policy
         let session = AcceptorSession(
             services: services,
             negotiator: AssociationNegotiator(
@@ -73,15 +103,47 @@ public struct DICOMServer: Sendable {
                 scuRoleSOPClasses: services.scuRoleSOPClasses),
             limiter: AssociationLimiter(limit: policy.maximumAssociations))
         do {
-            try await listener.executeThenClose { connections in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in connections {
-                        group.addTask { await session.run(connection) }
-                    }
-                }
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await Self.serve(plain, session: session) }
+                if let secure { group.addTask { try await Self.serve(secure, session: session) } }
+                if let tlsContext { group.addTask { await tlsContext.watch() } }
             }
         } catch is CancellationError {
             // Shutdown: the connections were told and have closed.
+        }
+    }
+
+    /// A listener whose connections start with the TLS handshake when `tls` is given.
+    private func bind(port: Int, tls: ServerTLSContext?) async throws -> Listener {
+        let policy = configuration.policy
+        let handler = UpperLayerHandler.Configuration(
+            role: .acceptor, artimTimeout: TimeAmount(policy.artimTimeout),
+            idleTimeout: policy.idleTimeout.map(TimeAmount.init), maximumPDULength: policy.maximumPDULength)
+        return try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: configuration.backlog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // The context of the moment: a rotated certificate serves from the next connection on.
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
+                    }
+                    try AssociationChannel.addHandlers(to: channel, configuration: handler)
+                    return try AcceptorSession.Channel(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
+                }
+            }
+    }
+
+    private static func serve(_ listener: Listener, session: AcceptorSession) async throws {
+        try await listener.executeThenClose { connections in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in connections {
+                    group.addTask { await session.run(connection) }
+                }
+            }
         }
     }
 }

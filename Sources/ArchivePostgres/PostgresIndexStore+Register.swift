@@ -1,0 +1,241 @@
+public import Archive
+import DICOM
+import Logging
+import PostgresNIO
+
+extension PostgresIndexStore {
+    public func register(_ registrations: [InstanceRegistration]) async throws -> [RegistrationOutcome] {
+        // One transaction each, side by side on the pool's connections: PostgreSQL commits
+        // concurrent transactions with shared WAL flushes, and one failing undoes no other.
+        let logger = self.logger
+        return try await withThrowingTaskGroup(of: (Int, RegistrationOutcome).self) { group in
+            for (position, registration) in registrations.enumerated() {
+                group.addTask {
+                    let outcome = try await self.transaction("register") { connection in
+                        try await PostgresRegistrar(connection: connection, logger: logger).register(registration)
+                    }
+                    return (position, outcome)
+                }
+            }
+            var outcomes: [RegistrationOutcome?] = Array(repeating: nil, count: registrations.count)
+            for try await (position, outcome) in group { outcomes[position] = outcome }
+            return try outcomes.map { outcome in
+                guard let outcome else { throw IndexStoreError.missingOutcome }
+                return outcome
+            }
+        }
+    }
+}
+
+/// The statements of one registration, in one READ COMMITTED transaction. Rows a concurrent
+/// registration may be creating at the same moment (patient, study, series) are inserted
+/// with `ON CONFLICT DO NOTHING`, which waits for the other transaction and then finds its
+/// row: two replicas storing the first instances of one study make one study row.
+struct PostgresRegistrar {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func register(_ registration: InstanceRegistration) async throws -> Transaction<RegistrationOutcome> {
+        if let existing = try await existingInstance(registration.sopInstanceUID) {
+            return try await duplicate(registration, existing: existing)
+        }
+        var changes: [(Change.Kind, ResourceSelector)] = []
+        // What could refuse the instance is checked before anything is written, as far as
+        // committed rows tell; rows created concurrently are checked again below.
+        let study = try await studyRow(registration.studyInstanceUID)
+        if let study, study.patient != registration.patient {
+            return .rollback(
+                .refused(
+                    .studyBelongsToAnotherPatient(
+                        study: registration.studyInstanceUID, indexed: study.patient, received: registration.patient)))
+        }
+        if let refusal = try await seriesRefusal(registration) { return .rollback(.refused(refusal)) }
+
+        let patientPK: Int
+        if let known = study?.patientPK {
+            patientPK = known
+        } else {
+            let patient = try await insertOrFind(.patient, registration, parent: nil)
+            patientPK = patient.pk
+            if patient.created { changes.append((.created, .patient(registration.patient))) }
+        }
+        let studyPK: Int
+        if let known = study?.pk {
+            studyPK = known
+        } else {
+            let inserted = try await insertOrFind(.study, registration, parent: ("patient_pk", patientPK))
+            studyPK = inserted.pk
+            if inserted.created {
+                changes.append((.created, .study(registration.studyInstanceUID)))
+            } else if let raced = try await studyRow(registration.studyInstanceUID),
+                raced.patient != registration.patient
+            {
+                return .rollback(
+                    .refused(
+                        .studyBelongsToAnotherPatient(
+                            study: registration.studyInstanceUID, indexed: raced.patient,
+                            received: registration.patient)))
+            }
+        }
+        let series = try await insertOrFind(.series, registration, parent: ("study_pk", studyPK))
+        if series.created {
+            changes.append((.created, .series(registration.seriesInstanceUID)))
+        } else if let refusal = try await seriesRefusal(registration) {
+            return .rollback(.refused(refusal))
+        }
+        guard let instancePK = try await insert(.image, registration, parent: ("series_pk", series.pk)) else {
+            // The same SOP Instance UID committed meanwhile: run again as a duplicate.
+            throw RetryableConflict()
+        }
+        try await writeMetadata(registration.metadata, instancePK: instancePK)
+        changes.append((.created, .instance(registration.sopInstanceUID)))
+        try await PostgresChangeLog.append(changes, on: connection, logger: logger)
+        return .commit(.registered(registration.storedInstance))
+    }
+
+    private struct StudyRow {
+        let pk: Int
+        let patientPK: Int
+        let patient: PatientIdentity
+    }
+
+    private func studyRow(_ uid: String) async throws -> StudyRow? {
+        let rows = try await connection.query(
+            """
+            SELECT st.pk, st.patient_pk, p.patientid, p.issuerofpatientid FROM studies st
+            JOIN patients p ON p.pk = st.patient_pk WHERE st.studyinstanceuid = \(uid)
+            """, logger: logger)
+        // Collected whole (one row at most): the connection is free again for the next statement.
+        guard let row = try await rows.collect().first else { return nil }
+        let (pk, patientPK, patientID, issuer) = try row.decode((Int, Int, String, String).self)
+        return StudyRow(pk: pk, patientPK: patientPK, patient: PatientIdentity(patientID: patientID, issuer: issuer))
+    }
+
+    /// The refusal when the series is indexed under another study.
+    private func seriesRefusal(_ registration: InstanceRegistration) async throws -> StoreRefusal? {
+        let rows = try await connection.query(
+            """
+            SELECT st.studyinstanceuid FROM series se JOIN studies st ON st.pk = se.study_pk
+            WHERE se.seriesinstanceuid = \(registration.seriesInstanceUID)
+            """, logger: logger)
+        guard let indexedStudy = try await rows.collect().first?.decode(String.self),
+            indexedStudy != registration.studyInstanceUID
+        else { return nil }
+        return .seriesBelongsToAnotherStudy(
+            series: registration.seriesInstanceUID, indexedStudy: indexedStudy,
+            receivedStudy: registration.studyInstanceUID)
+    }
+
+    /// The instance row for a SOP Instance UID already indexed.
+    private func existingInstance(_ sopInstanceUID: String) async throws -> (pk: Int, instance: StoredInstance)? {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: PostgresStoredInstance.columns)
+            FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk
+            WHERE i.sopinstanceuid = \(sopInstanceUID)
+            """, logger: logger)
+        return try await rows.collect().first.map(PostgresStoredInstance.decode)
+    }
+
+    private func duplicate(
+        _ registration: InstanceRegistration, existing: (pk: Int, instance: StoredInstance)
+    ) async throws -> Transaction<RegistrationOutcome> {
+        // Our own row: an earlier attempt committed, but the answer was lost with the connection.
+        if existing.instance.blobKey == registration.blobKey {
+            return .rollback(.registered(registration.storedInstance))
+        }
+        switch registration.policy {
+        case .keep:
+            return .rollback(.duplicateKept(existing: existing.instance))
+        case .overwrite:
+            guard existing.instance.seriesInstanceUID == registration.seriesInstanceUID,
+                existing.instance.studyInstanceUID == registration.studyInstanceUID
+            else {
+                return .rollback(
+                    .refused(
+                        .instanceBelongsToAnotherSeries(
+                            instance: registration.sopInstanceUID, indexedSeries: existing.instance.seriesInstanceUID,
+                            receivedSeries: registration.seriesInstanceUID)))
+            }
+            var columns = PostgresColumns.values(at: .image, of: registration)
+            columns.append(("blob_key", .text(registration.blobKey.rawValue)))
+            columns.append(("size", .integer(registration.size)))
+            var binds = PostgresBindings()
+            var assignments: [String] = []
+            for (name, value) in columns {
+                value.append(to: &binds)
+                assignments.append("\(name) = $\(binds.count)")
+            }
+            binds.append(existing.pk)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: "UPDATE instances SET \(assignments.joined(separator: ", ")) WHERE pk = $\(binds.count)",
+                    binds: binds), logger: logger)
+            try await writeMetadata(registration.metadata, instancePK: existing.pk)
+            try await PostgresChangeLog.append(
+                [(.updated, .instance(registration.sopInstanceUID))], on: connection, logger: logger)
+            return .commit(.overwritten(registration.storedInstance, previousBlob: existing.instance.blobKey))
+        }
+    }
+
+    /// The row of a patient, study or series: inserted, or the one a concurrent
+    /// transaction committed (`ON CONFLICT` waits for it to finish).
+    private func insertOrFind(
+        _ level: QueryLevel, _ registration: InstanceRegistration, parent: (column: String, pk: Int)?
+    ) async throws -> (pk: Int, created: Bool) {
+        if let pk = try await insert(level, registration, parent: parent) { return (pk, true) }
+        var binds = PostgresBindings()
+        let condition: String
+        switch level {
+        case .patient:
+            binds.append(registration.patient.patientID)
+            binds.append(registration.patient.issuer)
+            condition = "patientid = $1 AND issuerofpatientid = $2"
+        case .study:
+            binds.append(registration.studyInstanceUID)
+            condition = "studyinstanceuid = $1"
+        case .series, .image:
+            binds.append(registration.seriesInstanceUID)
+            condition = "seriesinstanceuid = $1"
+        }
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT pk FROM \(PostgresColumns.table(level)) WHERE \(condition)", binds: binds),
+            logger: logger)
+        if let pk = try await rows.collect().first?.decode(Int.self) { return (pk, false) }
+        // Deleted between the conflict and the look-up: start again.
+        throw RetryableConflict()
+    }
+
+    /// Inserts one level's row; nil when its unique key exists already.
+    private func insert(
+        _ level: QueryLevel, _ registration: InstanceRegistration, parent: (column: String, pk: Int)?
+    ) async throws -> Int? {
+        var columns = PostgresColumns.values(at: level, of: registration)
+        if let parent { columns.insert((parent.column, .integer(parent.pk)), at: 0) }
+        if level == .image {
+            columns.append(("blob_key", .text(registration.blobKey.rawValue)))
+            columns.append(("size", .integer(registration.size)))
+        }
+        var binds = PostgresBindings()
+        for (_, value) in columns { value.append(to: &binds) }
+        let names = columns.map(\.0).joined(separator: ", ")
+        let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(PostgresColumns.table(level)) (\(names)) VALUES (\(placeholders))
+                    ON CONFLICT DO NOTHING RETURNING pk
+                    """, binds: binds), logger: logger)
+        if let pk = try await rows.collect().first?.decode(Int.self) { return pk }
+        return nil
+    }
+
+    private func writeMetadata(_ metadata: InstanceMetadata, instancePK: Int) async throws {
+        try await connection.query(
+            """
+            INSERT INTO instance_metadata (instance_pk, encoding, bytes)
+            VALUES (\(instancePK), \(metadata.encoding.rawValue), \(metadata.bytes))
+            ON CONFLICT (instance_pk) DO UPDATE SET encoding = excluded.encoding, bytes = excluded.bytes
+            """, logger: logger)
+    }
+}

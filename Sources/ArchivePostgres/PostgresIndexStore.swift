@@ -1,0 +1,118 @@
+public import Archive
+public import Logging
+public import PostgresNIO
+import Synchronization
+
+/// The index for many replicas: PostgreSQL through a pool of connections (`PostgresClient`).
+/// Every replica on one database behaves as one archive: registrations of one new study
+/// from several of them make one study row (`INSERT … ON CONFLICT`), the change feed is
+/// ordered by commit across them, and counts live in rows, never in a process.
+///
+/// The pool runs for the length of `withStore`, in a child task of the caller's: there is
+/// no task without an owner, and leaving the scope closes every connection.
+public final class PostgresIndexStore: IndexStore {
+    public struct Configuration: Sendable {
+        public var client: PostgresClient.Configuration
+        /// Rows fetched per page of a query.
+        public var pageSize: Int
+        /// Attempts of one operation when the database answers with a transient failure
+        /// (serialization failure, deadlock, lost connection during a restart).
+        public var attempts: Int
+        /// The wait before the second attempt; it doubles with each further one.
+        public var retryDelay: Duration
+        /// How long start-up waits for the database before it gives up.
+        public var connectTimeout: Duration
+        /// One connection start-up opens before the pool, so that a database that can't be
+        /// used says why (authentication, a missing database, TLS) instead of a pool timing
+        /// out. `init(url:)` sets it.
+        public var probe: PostgresConnection.Configuration?
+
+        /// The database, in the pool's configuration and the probe's.
+        public var database: String? {
+            get { client.database }
+            set {
+                client.database = newValue
+                probe?.database = newValue
+            }
+        }
+
+        public init(
+            client: PostgresClient.Configuration, pageSize: Int = 256, attempts: Int = 6,
+            retryDelay: Duration = .milliseconds(100), connectTimeout: Duration = .seconds(15)
+        ) {
+            self.client = client
+            self.pageSize = pageSize
+            self.attempts = attempts
+            self.retryDelay = retryDelay
+            self.connectTimeout = connectTimeout
+        }
+    }
+
+    let client: PostgresClient
+    let configuration: Configuration
+    let logger: Logger
+    private let closed = Atomic<Bool>(false)
+
+    private init(client: PostgresClient, configuration: Configuration, logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs the pool, brings the schema up to date (once, whatever the number of replicas
+    /// starting), then gives the store to `body`; the pool stops when `body` returns or throws.
+    /// A database that can't be reached within `connectTimeout` fails with
+    /// `PostgresIndexError.unreachable`.
+    public static func withStore<Result: Sendable>(
+        configuration: Configuration, logger: Logger = Logger(label: "apus.index.postgres"),
+        _ body: (PostgresIndexStore) async throws -> Result
+    ) async throws -> Result {
+        let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let store = PostgresIndexStore(client: client, configuration: configuration, logger: logger)
+            try await store.migrate()
+            return try await body(store)
+        }
+    }
+
+    private func migrate() async throws {
+        let client = self.client
+        let logger = self.logger
+        let probe = configuration.probe
+        let unreachable = { (reason: String) in
+            PostgresIndexError.unreachable(
+                host: self.configuration.client.host ?? self.configuration.client.unixSocketPath ?? "?",
+                port: self.configuration.client.port, reason: reason)
+        }
+        do {
+            try await withDeadline(configuration.connectTimeout) {
+                if let probe {
+                    try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger).close()
+                }
+                try await PostgresMigrator.migrate(client, logger: logger)
+            }
+        } catch is DeadlineExceeded {
+            throw unreachable("no answer within \(configuration.connectTimeout.components.seconds) s")
+        } catch let error as PSQLError where error.code == .server {
+            throw PostgresIndexError.database(PostgresErrorText.describe(error))
+        } catch let error as PSQLError {
+            throw unreachable(PostgresErrorText.describe(error))
+        } catch let error as IndexStoreError {
+            throw error
+        } catch {
+            // The pool's own errors (its circuit breaker after repeated connection failures).
+            throw unreachable("\(error)")
+        }
+    }
+
+    public func close() async throws {
+        // The pool itself stops with `withStore`; this only refuses further use.
+        closed.store(true, ordering: .relaxed)
+    }
+
+    func checkOpen() throws {
+        if closed.load(ordering: .relaxed) { throw PostgresIndexError.closed }
+    }
+}

@@ -1,0 +1,77 @@
+import Archive
+import DICOM
+import Logging
+import NIOCore
+
+/// Stores the instances of one STOW-RS request into the archive, one complete part at a
+/// time, and records each outcome in the response module.
+struct STOWPartStore: Sendable {
+    let archive: Archive
+    /// The study of `/studies/{study}`: instances of another study fail.
+    let targetStudy: String?
+    let logger: Logger
+
+    /// Stores one Part 10 file (a whole `application/dicom` part, or one built from metadata
+    /// and bulk data). Storage errors become a failure of this instance: what was stored
+    /// before stays stored, and the next parts are still tried.
+    func store(part10 bytes: ByteBuffer, into response: inout StoreInstancesResponse) async {
+        if let targetStudy {
+            let header = Self.header(of: bytes)
+            if let study = header?.string(.studyInstanceUID), study != targetStudy {
+                fail(
+                    bytes, header: header, reason: .studyInstanceUIDMismatch,
+                    detail: "instance of study \(study), sent to study \(targetStudy)", into: &response)
+                return
+            }
+        }
+        let result: StoreResult
+        do {
+            result = try await archive.store(part10: bytes)
+        } catch {
+            logger.error("STOW-RS: storing failed", metadata: ["error": "\(error)"])
+            fail(
+                bytes, header: nil, reason: .outOfResources, detail: "storage failed: \(error)",
+                into: &response)
+            return
+        }
+        switch result {
+        case .stored(let instance), .overwritten(let instance):
+            response.referenced.append(Self.reference(instance, warning: nil))
+        case .duplicateKept(let instance):
+            response.referenced.append(Self.reference(instance, warning: .coercionOfDataElements))
+        case .refused(let refusal):
+            fail(bytes, header: nil, reason: StoreFailureReason(refusal), detail: refusal.description, into: &response)
+        }
+    }
+
+    /// Records a failure, with the SOP class and instance UIDs when the bytes give them.
+    func fail(
+        _ bytes: ByteBuffer?, header: DataSet?, reason: StoreFailureReason, detail: String,
+        into response: inout StoreInstancesResponse
+    ) {
+        let dataSet = header ?? bytes.flatMap(Self.header(of:))
+        let failure = StoreInstancesResponse.Failed(
+            sopClassUID: dataSet?.string(.sopClassUID), sopInstanceUID: dataSet?.string(.sopInstanceUID),
+            reason: reason, detail: detail)
+        logger.notice(
+            "STOW-RS: instance not stored",
+            metadata: [
+                "sop": "\(failure.sopInstanceUID ?? "-")", "reason": "\(String(reason.code, radix: 16))",
+                "detail": "\(detail)",
+            ])
+        response.failed.append(failure)
+    }
+
+    /// The data set up to the pixel data, nil when the bytes are not a Part 10 file.
+    static func header(of bytes: ByteBuffer) -> DataSet? {
+        try? DICOMFile(reading: bytes, options: ReadOptions(stopBeforePixelData: true)).dataSet
+    }
+
+    static func reference(_ instance: StoredInstance, warning: StoreWarningReason?) -> StoreInstancesResponse.Referenced
+    {
+        StoreInstancesResponse.Referenced(
+            sopClassUID: instance.sopClassUID, sopInstanceUID: instance.sopInstanceUID,
+            studyInstanceUID: instance.studyInstanceUID, seriesInstanceUID: instance.seriesInstanceUID,
+            warning: warning)
+    }
+}

@@ -1,0 +1,1 @@
+../../DICOMNetworkTests/PeerProcess.swift
