@@ -37,6 +37,15 @@ def wait(driver, condition, timeout=20, message=""):
         lambda d: condition(d), message)
 
 
+def click(driver, by, selector, timeout=20):
+    """Clicks an element that the page may be re-rendering (a search answered meanwhile
+    replaces the table): looked up again until a click lands on a live element."""
+    def attempt(d):
+        d.find_element(by, selector).click()
+        return True
+    wait(driver, attempt, timeout, message=f"click {selector}")
+
+
 def shot(driver, name):
     os.makedirs(ARTIFACTS, exist_ok=True)
     driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
@@ -229,9 +238,11 @@ def study_list(driver):
                                                            r.find_elements(By.TAG_NAME, "td")[7].text) for r in rows(driver)}
     check("study list: series and instance counts", counts.get("DOE, JOHN") == ("2", "8"), counts)
     Select(driver.find_element(By.ID, "search-limit")).select_by_value("10")
-    driver.find_element(By.XPATH, "//th//button[contains(., 'Patient ID')]").click()
+    wait(driver, lambda d: len(rows(d)) == 3, message="listed again with the new page size")
+    click(driver, By.XPATH, "//th//button[contains(., 'Patient ID')]")
     wait(driver, lambda d: d.find_element(By.XPATH, "//th[contains(., 'Patient ID')]").get_attribute("aria-sort") == "ascending")
-    ids = [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows(driver)]
+    ids = wait(driver, lambda d: [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows(d)] or None,
+               message="sorted rows")
     check("study list: sorting by a column", ids == sorted(ids) and len(ids) == 3, ids)
 
 
