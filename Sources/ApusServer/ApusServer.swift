@@ -86,8 +86,8 @@ public struct ApusServer: Sendable {
     public func withArchive<Result: Sendable>(_ body: (Archive) async throws -> Result) async throws -> Result {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        return try await withBlobStore { blobs in
-            try await withIndex { index in
+        return try await withIndex { index in
+            try await withBlobStore(index: index) { blobs in
                 var archiveConfiguration = Archive.Configuration()
                 archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
                 return try await body(
@@ -126,7 +126,18 @@ public struct ApusServer: Sendable {
     /// The configured blob store for the length of `body`. An S3 store is checked first (a
     /// small object put, read back and deleted), so that a wrong bucket, endpoint or key stops
     /// start-up with a plain message rather than failing the first C-STORE.
-    func withBlobStore<Result: Sendable>(_ body: (any BlobStore) async throws -> Result) async throws -> Result {
+    func withBlobStore<Result: Sendable>(
+        index: any IndexStore, _ body: (any BlobStore) async throws -> Result
+    ) async throws -> Result {
+        if configuration.storage == .postgres {
+            guard let postgres = index as? PostgresIndexStore else {
+                throw ConfigurationError(
+                    setting: "storage (APUS_STORAGE)",
+                    problem: "'postgres' keeps files in the PostgreSQL index's database: set APUS_DATABASE_URL too")
+            }
+            logger.info("blobs in PostgreSQL")
+            return try await body(PostgresBlobStore(index: postgres))
+        }
         guard let s3 = try configuration.s3Configuration() else {
             return try await body(try await FileBlobStore(root: configuration.dataDirectory + "/files"))
         }

@@ -9,6 +9,9 @@ import Foundation
 public enum StorageSetting: Sendable, Equatable {
     case files
     case s3(S3Location)
+    /// Inside the PostgreSQL index's database, in chunks (Korthweb's `EnableStorage` mode):
+    /// one server to run and back up; every byte goes through the database.
+    case postgres
 
     /// The parts of an `s3://` setting; what it leaves out comes from the AWS variables or
     /// defaults when the store is built (`ServerConfiguration.s3Configuration()`).
@@ -24,9 +27,10 @@ public enum StorageSetting: Sendable, Equatable {
     static func parse(_ text: String, source: String) throws(ConfigurationError) -> StorageSetting {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed == "files" { return .files }
+        if trimmed == "postgres" || trimmed == "postgresql" { return .postgres }
         guard trimmed.hasPrefix("s3://") else {
             throw ConfigurationError(
-                setting: source, problem: "'\(text)' is neither 'files' nor an s3://bucket/prefix URL")
+                setting: source, problem: "'\(text)' is not 'files', 'postgres' or an s3://bucket/prefix URL")
         }
         let rest = trimmed.dropFirst(5)
         let (location, queryText) =
@@ -94,6 +98,7 @@ extension ServerConfiguration {
         switch storage {
         case .files: "files"
         case .s3(let location): "s3://\(location.bucket)"
+        case .postgres: "PostgreSQL"
         }
     }
 }

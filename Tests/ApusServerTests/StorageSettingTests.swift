@@ -57,7 +57,7 @@ struct StorageSettingTests {
             ("s3://ab", "is not a bucket name"), ("s3://bucket/a b", "the prefix"),
             ("s3://bucket/../x", "the prefix"), ("s3://bucket?endpoint=ftp://x", "endpoint 'ftp://x'"),
             ("s3://bucket?addressing=dns", "neither path nor virtual"), ("s3://bucket?colour=red", "unknown parameter"),
-            ("s3://bucket?region=", "not a region name"), ("gs://bucket", "neither 'files' nor an s3://"),
+            ("s3://bucket?region=", "not a region name"), ("gs://bucket", "is not 'files', 'postgres' or an s3://"),
         ])
     func badURLsAreRefusedNamingTheSetting(url: String, problem: String) {
         let error = #expect(throws: ConfigurationError.self) {
