@@ -31,9 +31,9 @@ public struct StoreOutcome: Sendable, Equatable {
 }
 
 extension ClientAssociation {
-    /// C-STORE of a Part 10 file, as `store(_:priority:)` chooses the context (the file's own
-    /// transfer syntax when accepted, else an accepted uncompressed one for native pixel
-    /// data), answering with the whole response. A failure status is returned, not thrown.
+    /// C-STORE of a Part 10 file: the file's own transfer syntax when a context accepted it,
+    /// else (for native pixel data) an accepted uncompressed one, encoded once; answering
+    /// with the whole response. A failure status is returned, not thrown.
     /// A deflated data set of odd length is sent with a trailing null byte.
     public func storeOutcome(of file: DICOMFile, priority: DIMSEPriority = .medium) async throws -> StoreOutcome {
         guard let sopClass = file.dataSet.uid(.sopClassUID) ?? file.meta.uid(.mediaStorageSOPClassUID) else {
@@ -67,15 +67,19 @@ extension ClientAssociation {
     }
 
     /// C-STORE of a data set already encoded in `transferSyntax`, answering with the whole
-    /// C-STORE-RSP.
+    /// C-STORE-RSP. A C-MOVE's sub-operation names its originator (the AE title that asked
+    /// for the move, and its C-MOVE-RQ's message ID).
     public func storeResponse(
-        dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium
+        dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium,
+        moveOriginatorAETitle: String? = nil, moveOriginatorMessageID: UInt16? = nil
     ) async throws -> CStoreResponse {
         try await exclusively {
             let context = try presentationContext(for: sopClass, transferSyntax: transferSyntax, exact: true)
             let id = messageID()
             let request = CStoreRequest(
-                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority)
+                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority,
+                moveOriginatorApplicationEntityTitle: moveOriginatorAETitle,
+                moveOriginatorMessageID: moveOriginatorMessageID)
             try await send(.cStoreRequest(request), dataSet: dataSet, contextID: context.id)
             guard case .cStoreResponse(let response) = try await response(to: id) else {
                 throw DICOMClientError.unexpectedMessage("not a C-STORE-RSP")

@@ -121,19 +121,11 @@ public actor ClientAssociation {
         dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium,
         moveOriginatorAETitle: String? = nil, moveOriginatorMessageID: UInt16? = nil
     ) async throws -> DIMSEStatus {
-        try await exclusively {
-            let context = try presentationContext(for: sopClass, transferSyntax: transferSyntax, exact: true)
-            let id = messageID()
-            let request = CStoreRequest(
-                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority,
-                moveOriginatorApplicationEntityTitle: moveOriginatorAETitle,
-                moveOriginatorMessageID: moveOriginatorMessageID)
-            try await send(.cStoreRequest(request), dataSet: dataSet, contextID: context.id)
-            guard case .cStoreResponse(let response) = try await response(to: id) else {
-                throw DICOMClientError.unexpectedMessage("not a C-STORE-RSP")
-            }
-            return response.status
-        }
+        try await storeResponse(
+            dataSet: dataSet, sopClass: sopClass, sopInstance: sopInstance, transferSyntax: transferSyntax,
+            priority: priority, moveOriginatorAETitle: moveOriginatorAETitle,
+            moveOriginatorMessageID: moveOriginatorMessageID
+        ).status
     }
 
     /// C-STORE of a data set read as it is sent (from a blob store, say): each chunk goes out
@@ -164,28 +156,11 @@ public actor ClientAssociation {
         }
     }
 
-    /// C-STORE of a Part 10 file: in its own transfer syntax when a context accepted it, else
-    /// (for native pixel data) in an uncompressed one that was. The data set is encoded once.
+    /// C-STORE of a Part 10 file, as `storeOutcome(of:priority:)` sends it (its own transfer
+    /// syntax when a context accepted it, else, for native pixel data, an accepted
+    /// uncompressed one), answering with the status alone.
     public func store(_ file: DICOMFile, priority: DIMSEPriority = .medium) async throws -> DIMSEStatus {
-        guard let sopClass = file.dataSet.uid(.sopClassUID) ?? file.meta.uid(.mediaStorageSOPClassUID) else {
-            throw DICOMClientError.missingUID(.sopClassUID)
-        }
-        guard let sopInstance = file.dataSet.uid(.sopInstanceUID) ?? file.meta.uid(.mediaStorageSOPInstanceUID) else {
-            throw DICOMClientError.missingUID(.sopInstanceUID)
-        }
-        let candidates = context.presentationContexts.filter { $0.abstractSyntax == sopClass }
-        let own = candidates.first { $0.transferSyntax == file.transferSyntax.uid }
-        let converted = candidates.first { context in
-            file.transferSyntax.isUncompressed && TransferSyntax(uid: context.transferSyntax).isUncompressed
-        }
-        guard let chosen = own ?? converted else {
-            throw DICOMClientError.noPresentationContext(
-                abstractSyntax: sopClass, transferSyntax: file.transferSyntax.uid)
-        }
-        let bytes = try file.dataSet.encoded(in: TransferSyntax(uid: chosen.transferSyntax))
-        return try await store(
-            dataSet: bytes, sopClass: sopClass, sopInstance: sopInstance, transferSyntax: chosen.transferSyntax,
-            priority: priority)
+        try await storeOutcome(of: file, priority: priority).status
     }
 
     /// A-RELEASE (PS3.8 §7.2): waits for the peer's A-RELEASE-RP; the connection then closes.
