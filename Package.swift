@@ -69,6 +69,8 @@ let package = Package(
         .target(
             name: "Archive",
             dependencies: [
+                // SHA-1 for Orthanc-compatible resource ids (ResourceID).
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 "DICOM",
                 .product(name: "NIOCore", package: "swift-nio"),
