@@ -105,6 +105,9 @@ public final class PostgresIndexStore: IndexStore {
             // The pool's own errors (its circuit breaker after repeated connection failures).
             throw unreachable("\(error)")
         }
+        // Outside the deadline: after the upgrade to schema version 3 this computes the id of
+        // every row stored before, which takes as long as the archive is large.
+        try await fillMissingResourceIDs()
     }
 
     public func close() async throws {

@@ -13,7 +13,7 @@ enum PostgresMigrator {
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
         try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+            try await lock(connection, logger: logger)
             do {
                 try await migrate(connection, logger: logger)
             } catch {
@@ -21,6 +21,19 @@ enum PostgresMigrator {
                 throw error
             }
             try await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+        }
+    }
+
+    /// Takes the lock by trying, with a pause between tries, rather than by waiting inside
+    /// `pg_advisory_lock`: a session waiting in a statement holds a snapshot, which
+    /// `CREATE INDEX CONCURRENTLY` in the migrating session would wait for — a deadlock.
+    private static func lock(_ connection: PostgresConnection, logger: Logger) async throws {
+        while true {
+            let rows = try await connection.query("SELECT pg_try_advisory_lock(\(lockKey))", logger: logger)
+            var locked = false
+            for try await value in rows.decode(Bool.self) { locked = value }
+            if locked { return }
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 

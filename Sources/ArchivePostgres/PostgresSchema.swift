@@ -1,3 +1,5 @@
+import Archive
+
 /// The index schema for PostgreSQL as numbered migrations, recorded in
 /// `apus_schema_migrations`. A migration, once released, is never edited.
 ///
@@ -34,7 +36,29 @@ enum PostgresSchema {
         Migration(version: 1, compatibleFrom: 1, transactional: true, statements: tables + indexes + counterTriggers),
         // Expand only: new tables, which builds of version 1 never read.
         Migration(version: 2, compatibleFrom: 1, transactional: true, statements: blobTables),
+        // Expand only: REST ids (`ResourceID`). Builds of version 1 and 2 keep inserting rows
+        // without one; `PostgresResourceIDFill` computes the missing ones (at start and when a
+        // look-up misses), since PostgreSQL has no SHA-1 without an extension.
+        Migration(version: 3, compatibleFrom: 1, transactional: false, statements: resourceIDs),
     ]
+
+    /// A nullable column (instant to add, even to a large table) and indexes built without
+    /// blocking writes: by id, and of the rows still without one. Not unique: two entities
+    /// whose keys hash alike (`A|B` with no issuer, and `A` issued by `B`) must both be
+    /// storable. Each index is dropped first, in case an interrupted run left it invalid.
+    private static let resourceIDs: [String] =
+        QueryLevel.allCases.map { level in
+            "ALTER TABLE \(PostgresColumns.table(level)) ADD COLUMN IF NOT EXISTS resource_id text COLLATE \"C\""
+        }
+        + QueryLevel.allCases.flatMap { level in
+            let table = PostgresColumns.table(level)
+            return [
+                "DROP INDEX CONCURRENTLY IF EXISTS \(table)_resource_id",
+                "CREATE INDEX CONCURRENTLY \(table)_resource_id ON \(table) (resource_id)",
+                "DROP INDEX CONCURRENTLY IF EXISTS \(table)_resource_id_missing",
+                "CREATE INDEX CONCURRENTLY \(table)_resource_id_missing ON \(table) (pk) WHERE resource_id IS NULL",
+            ]
+        }
 
     /// Files in the database (`PostgresBlobStore`): an upload's chunks are written, each in
     /// its own short statement, before the `blobs` row that makes them visible commits.

@@ -17,6 +17,7 @@ enum Migrator {
                 for statement in migration.statements {
                     _ = try await connection.query(statement, [])
                 }
+                try await migration.fill?(connection)
                 // PRAGMA takes no parameters; the version is a number from this file.
                 _ = try await connection.query("PRAGMA user_version = \(migration.version)", [])
                 _ = try await connection.query("COMMIT", [])

@@ -149,6 +149,7 @@ struct Registrar {
     ) async throws -> Int {
         var columns = Columns.values(at: level, of: registration)
         if let parent { columns.insert((parent.column, .integer(parent.pk)), at: 0) }
+        columns.append(("resource_id", .text(registration.resourceID(at: level).description)))
         if level == .image {
             columns.append(("blob_key", .text(registration.blobKey.rawValue)))
             columns.append(("size", .integer(registration.size)))

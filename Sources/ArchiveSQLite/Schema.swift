@@ -1,3 +1,6 @@
+import Archive
+import SQLiteNIO
+
 /// The index schema as numbered migrations. A database records the last one applied in
 /// `PRAGMA user_version`; opening applies the missing ones in order, each in its own
 /// transaction. A migration, once released, is never edited: changes come as a new one.
@@ -11,13 +14,28 @@ enum Schema {
         let version: Int
         /// One statement each: SQLite compiles one statement per call.
         let statements: [String]
+        /// Work done in Swift after the statements, in the same transaction: values SQL can't
+        /// compute (SHA-1 ids).
+        var fill: (@Sendable (SQLiteConnection) async throws -> Void)? = nil
     }
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
 
     static let migrations: [Migration] = [
-        Migration(version: 1, statements: version1)
+        Migration(version: 1, statements: version1),
+        // REST ids (`ResourceID`) of every row, looked up by the REST API; the rows stored
+        // before this version get theirs computed in Swift (SQLite has no SHA-1).
+        Migration(version: 2, statements: version2, fill: { try await ResourceIDFill.fill(on: $0) }),
     ]
+
+    /// Not unique: two entities whose keys hash alike (`A|B` with no issuer, and `A` issued by
+    /// `B`) must both be storable; a look-up takes the first.
+    private static let version2: [String] = QueryLevel.allCases.flatMap { level in
+        [
+            "ALTER TABLE \(Columns.table(level)) ADD COLUMN resource_id TEXT",
+            "CREATE INDEX \(Columns.table(level))_resource_id ON \(Columns.table(level)) (resource_id)",
+        ]
+    }
 
     private static let version1: [String] =
         [

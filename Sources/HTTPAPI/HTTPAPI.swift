@@ -89,6 +89,7 @@ public struct HTTPAPI: Sendable {
         addHealthRoutes(to: router)
         addMetricsRoute(to: router)
         addSystemRoutes(to: router)
+        addRESTRoutes(to: router)
         addStoreRoutes(to: router.group("dicom-web"))
         addDICOMwebRoutes(to: router)
         addWebUIRoutes(to: router)

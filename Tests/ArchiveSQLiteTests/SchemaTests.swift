@@ -39,7 +39,7 @@ struct SchemaTests {
                 #expect(mode == "wal")
                 let version = try await connection.query("PRAGMA user_version", []).first?.column("user_version")?
                     .integer
-                #expect(version == 1)
+                #expect(version == 2)
                 let tables = ["patient": "patients", "study": "studies", "series": "series", "image": "instances"]
                 for level in QueryLevel.allCases {
                     let table = tables[level.rawValue.lowercased()] ?? ""
@@ -79,3 +79,66 @@ struct SchemaTests {
         }
     }
 }
+
+extension SchemaTests {
+    @Test("upgrading a version 1 index computes the REST id of every row stored before")
+    func resourceIDsFilledOnUpgrade() async throws {
+        try await Self.withDirectory { directory in
+            let path = directory + "/index.sqlite"
+            let patient = PatientIdentity(patientID: "P*1", issuer: "")
+            let study = "1.2.826.0.1.3680043.10.77.1"
+            var uids: [(series: String, sop: String)] = []
+            let index = try await SQLiteIndexStore.open(path: path)
+            do {
+                let archive = Archive(index: index, blobs: try await FileBlobStore(root: directory + "/files"))
+                for number in 1...1_203 {
+                    let series = study + ".\(number % 3 + 1)"
+                    let sop = series + ".\(number)"
+                    var dataSet = DataSet()
+                    dataSet.set(.sopClassUID, vr: .UI, string: "1.2.840.10008.5.1.4.1.1.7")
+                    dataSet.set(.sopInstanceUID, vr: .UI, string: sop)
+                    dataSet.set(.patientID, vr: .LO, string: patient.patientID)
+                    dataSet.set(.studyInstanceUID, vr: .UI, string: study)
+                    dataSet.set(.seriesInstanceUID, vr: .UI, string: series)
+                    let bytes = try DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRLittleEndian).encoded()
+                    guard case .stored = try await archive.store(part10: bytes) else { throw SchemaTestFailure() }
+                    uids.append((series, sop))
+                }
+                try await index.close()
+            } catch {
+                try? await index.close()
+                throw error
+            }
+            // Back to version 1: no id columns.
+            try await Self.inspect(path) { connection in
+                for table in ["patients", "studies", "series", "instances"] {
+                    _ = try await connection.query("DROP INDEX \(table)_resource_id", [])
+                    _ = try await connection.query("ALTER TABLE \(table) DROP COLUMN resource_id", [])
+                }
+                _ = try await connection.query("PRAGMA user_version = 1", [])
+            }
+            let reopened = try await SQLiteIndexStore.open(path: path)
+            do {
+                #expect(try await reopened.resource(.patient(patient), at: .patient)?.patient == patient)
+                let studyID = ResourceID.study(patient: patient, studyInstanceUID: study)
+                #expect(try await reopened.resource(studyID, at: .study)?.studyInstanceUID == study)
+                for (series, sop) in uids {
+                    let id = ResourceID.instance(
+                        patient: patient, studyInstanceUID: study, seriesInstanceUID: series, sopInstanceUID: sop)
+                    let found = try await reopened.resource(id, at: .image)
+                    #expect(found?.sopInstanceUID == sop && found?.seriesInstanceUID == series)
+                }
+                try await reopened.close()
+            } catch {
+                try? await reopened.close()
+                throw error
+            }
+            let version = try await Self.inspect(path) { connection in
+                try await connection.query("PRAGMA user_version", []).first?.column("user_version")?.integer
+            }
+            #expect(version == 2)
+        }
+    }
+}
+
+struct SchemaTestFailure: Error {}

@@ -27,7 +27,7 @@ struct PostgresTests {
             }
             let versions = try await TestDatabase.administer(
                 configuration, "SELECT version::text FROM apus_schema_migrations ORDER BY version")
-            #expect(versions == ["1", "2"])
+            #expect(versions == ["1", "2", "3"])
         }
     }
 
@@ -152,6 +152,38 @@ struct PostgresTests {
                 try await blobs.delete(key)
                 await #expect(throws: BlobStoreError.self) { _ = try await blobs.read(key) }
                 try await blobs.delete(key)
+            }
+        }
+    }
+}
+
+extension PostgresTests {
+    @Test("rows without a REST id (stored before schema 3, or by an older replica) get one, at start or on a miss")
+    func resourceIDsFilled() async throws {
+        let generated = GeneratedStudies()
+        try await TestDatabase.with { configuration in
+            let before = Date().timeIntervalSince1970
+            try await Self.withStore(configuration) { index in
+                let archive = Archive(index: index, blobs: PostgresBlobStore(index: index), logger: TestArchive.logger)
+                for instance in generated.instances.indices {
+                    _ = try await archive.store(part10: try generated.file(instance))
+                }
+                // An older replica, which knows no ids, stored these meanwhile.
+                try await TestDatabase.administer(
+                    configuration, "UPDATE instances SET resource_id = NULL", "UPDATE studies SET resource_id = NULL")
+                try await ResourceLookupTests.checkLookups(index, generated, before: before)
+            }
+            try await TestDatabase.administer(
+                configuration, "UPDATE patients SET resource_id = NULL", "UPDATE series SET resource_id = NULL")
+            try await Self.withStore(configuration) { index in
+                let missing = try await TestDatabase.administer(
+                    configuration,
+                    """
+                    SELECT ((SELECT count(*) FROM patients WHERE resource_id IS NULL)
+                        + (SELECT count(*) FROM series WHERE resource_id IS NULL))::text
+                    """)
+                #expect(missing == ["0"])
+                try await ResourceLookupTests.checkLookups(index, generated, before: before)
             }
         }
     }

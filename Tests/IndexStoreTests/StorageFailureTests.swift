@@ -45,6 +45,9 @@ struct StorageFailureTests {
         func metadata(matching query: ArchiveQuery) -> AsyncThrowingStream<InstanceMetadata, any Error> {
             base.metadata(matching: query)
         }
+        func resource(_ id: ResourceID, at level: QueryLevel) async throws -> IndexedResource? {
+            try await base.resource(id, at: level)
+        }
         func delete(_ resource: ResourceSelector) async throws -> [BlobKey] { try await base.delete(resource) }
         func referencedBlobs(among keys: [BlobKey]) async throws -> Set<BlobKey> {
             try await base.referencedBlobs(among: keys)

@@ -32,6 +32,10 @@ public protocol IndexStore: Sendable {
     /// page by page: a study's metadata (WADO-RS) without opening a blob.
     func metadata(matching query: ArchiveQuery) -> AsyncThrowingStream<InstanceMetadata, any Error>
 
+    /// The entity at `level` whose REST id is `id` (each row keeps the `ResourceID` computed
+    /// when it was created), with the unique keys above it; nil when there is none.
+    func resource(_ id: ResourceID, at level: QueryLevel) async throws -> IndexedResource?
+
     /// Removes the entity and everything below it, and entities above it left empty. Returns
     /// the blobs no row references any more, for the caller to delete after this commit.
     func delete(_ resource: ResourceSelector) async throws -> [BlobKey]

@@ -29,13 +29,13 @@ public enum Role: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStrin
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The role a request needs: reading is safe, storing writes, deleting and driving other
-    /// servers is for administrators. Queries sent as POST (`/tools/find`) only read.
+    /// servers is for administrators. Queries sent as POST (`/tools/find`, `/tools/lookup`) only read.
     public static func required(method: HTTPRequest.Method, path: String) -> Role {
         switch method {
         case .get, .head, .options: return .read
         case .delete: return .admin
         default:
-            if path.hasPrefix("/tools/find") { return .read }
+            if path.hasPrefix("/tools/find") || path.hasPrefix("/tools/lookup") { return .read }
             if path.hasPrefix("/modalities") { return .admin }
             return .write
         }

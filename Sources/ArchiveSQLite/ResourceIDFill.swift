@@ -1,0 +1,36 @@
+import Archive
+import SQLiteNIO
+
+/// Computes the REST ids of rows that have none (those stored before schema version 2), a
+/// page at a time in primary key order, inside the migration's transaction.
+enum ResourceIDFill {
+    static let pageSize = 1000
+
+    static func fill(on connection: SQLiteConnection) async throws {
+        for level in QueryLevel.allCases {
+            try await fill(level, on: connection)
+        }
+    }
+
+    private static func fill(_ level: QueryLevel, on connection: SQLiteConnection) async throws {
+        let alias = Columns.alias(level)
+        let keys = ResourceLookup.keyColumns(level).joined(separator: ", ")
+        var after = 0
+        while true {
+            let rows = try await connection.query(
+                """
+                SELECT \(alias).pk AS row_pk, \(keys) FROM \(QuerySQL.from(level))
+                WHERE \(alias).pk > ? AND \(alias).resource_id IS NULL ORDER BY \(alias).pk LIMIT ?
+                """, [.integer(after), .integer(pageSize)])
+            for row in rows {
+                guard let pk = row.column("row_pk")?.integer else { continue }
+                after = pk
+                guard let id = ResourceLookup.resource(from: row, level: level, lastStored: 0).id() else { continue }
+                _ = try await connection.query(
+                    "UPDATE \(Columns.table(level)) SET resource_id = ? WHERE pk = ?",
+                    [.text(id.description), .integer(pk)])
+            }
+            if rows.count < pageSize { return }
+        }
+    }
+}
