@@ -137,7 +137,9 @@ import Testing
                 #expect(response.object["HttpStatus"] as? Int == 404)
                 #expect((response.object["Details"] as? String)?.isEmpty == false)
             }
-            for path in ["/patients/xyz", "/instances/\(unknown.uppercased())/file", "/studies/\(unknown)0"] {
+            for path in [
+                "/patients/xyz", "/instances/ABCDEF00-00000000-00000000-00000000-00000000/file", "/studies/\(unknown)0",
+            ] {
                 let response = try await client.get(path)
                 #expect(response.status == .badRequest, "\(path)")
                 #expect((response.object["Details"] as? String)?.contains("not a resource id") == true)
