@@ -74,3 +74,16 @@ package final class Counter: Sendable {
         atomic.wrappingAdd(1, ordering: .relaxed).newValue
     }
 }
+
+/// The largest value recorded, shared by tasks and threads (a sampler's peak).
+package final class Maximum: Sendable {
+    private let largest = Mutex(0)
+
+    package init() {}
+
+    package var value: Int { largest.withLock { $0 } }
+
+    package func record(_ value: Int) {
+        largest.withLock { $0 = max($0, value) }
+    }
+}

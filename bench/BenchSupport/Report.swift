@@ -87,7 +87,7 @@ package struct Results<Target: BenchmarkTarget> {
     }
 
     /// One line per goal: the bound, the figure, met or MISSED.
-    package func goalLines() -> String {
+    package func goalLines(labelRewrite: (String) -> String = { $0 }) -> String {
         var lines: [String] = []
         for goal in goals {
             guard let row = rows.first(where: { $0.id == goal.row }) else { continue }
@@ -101,7 +101,8 @@ package struct Results<Target: BenchmarkTarget> {
             let bound = (goal.atLeast ? ">= " : "< ") + format(goal.bound) + " " + row.unit
             lines.append(
                 [
-                    "issue \(goal.issue)", pad(goal.target.title, 12, left: true), pad(row.label, 40, left: true),
+                    "issue \(goal.issue)", pad(goal.target.title, 12, left: true),
+                    pad(labelRewrite(row.label), 40, left: true),
                     pad(bound, 14, left: true), pad(value.map(format) ?? "-", 9), verdict,
                 ].joined(separator: "  "))
         }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BenchSupport
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// The one HTTP client that drives every server (AsyncHTTPClient, HTTP/1.1 keep-alive).
 struct WebClient: Sendable {

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import BenchSupport
 import Foundation
 import NIOCore
-import Synchronization
 
 /// The DICOMweb workloads, the same requests for every server.
 enum WebWorkloads {
@@ -73,7 +72,7 @@ enum WebWorkloads {
             lengths.append(Multipart.length(of: sizes))
         }
         server.resetPeakMemory()
-        let sampled = Mutex(0)
+        let sampled = Maximum()
         let clock = ContinuousClock()
         let start = clock.now
         var total = StoreRun()
@@ -81,7 +80,7 @@ enum WebWorkloads {
             // The sampler: VmRSS every 50 ms, in case the kernel cannot reset VmHWM.
             group.addTask {
                 while !Task.isCancelled {
-                    if let current = server.memory()?.current { sampled.withLock { $0 = max($0, current) } }
+                    if let current = server.memory()?.current { sampled.record(current) }
                     try? await Task.sleep(for: .milliseconds(50))
                 }
                 return nil
@@ -115,7 +114,7 @@ enum WebWorkloads {
             }
         }
         total.seconds = (clock.now - start).seconds
-        let peak = max(server.memory()?.peak ?? 0, sampled.withLock { $0 })
+        let peak = max(server.memory()?.peak ?? 0, sampled.value)
         return (total, peak)
     }
 

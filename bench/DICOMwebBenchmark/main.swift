@@ -59,17 +59,17 @@ print()
 print(
     "Apus DICOMweb benchmark, \(Machine.describe()); one HTTP client (AsyncHTTPClient) for every target; "
         + "\(options.stowInstances) CT per STOW-RS workload, \(options.queryInstances) instances asked for QIDO")
-print(
-    results.table(targets: options.targets) {
-        $0.replacingOccurrences(of: "batches of B", with: "batches of \(options.batch)")
-            .replacingOccurrences(of: "N clients", with: "\(options.clients) clients")
-            .replacingOccurrences(of: "N associations", with: "\(options.associations) associations")
-            .replacingOccurrences(of: "N assoc.", with: "\(options.associations) assoc.")
-            .replacingOccurrences(of: "N ×", with: "\(options.clients) ×")
-            .replacingOccurrences(of: "R MB", with: "\(options.rssMegabytes) MB")
-            .replacingOccurrences(of: "M instances", with: "\(options.metadataInstances) instances")
-    })
+func label(_ text: String) -> String {
+    text.replacingOccurrences(of: "batches of B", with: "batches of \(options.batch)")
+        .replacingOccurrences(of: "N clients", with: "\(options.clients) clients")
+        .replacingOccurrences(of: "N associations", with: "\(options.associations) associations")
+        .replacingOccurrences(of: "N assoc.", with: "\(options.associations) assoc.")
+        .replacingOccurrences(of: "N ×", with: "\(options.clients) ×")
+        .replacingOccurrences(of: "R MB", with: "\(options.rssMegabytes) MB")
+        .replacingOccurrences(of: "M instances", with: "\(options.metadataInstances) instances")
+}
+print(results.table(targets: options.targets, labelRewrite: label))
 print()
 print("Targets of the issues:")
-print(results.goalLines())
+print(results.goalLines(labelRewrite: label))
 print(results.ratioGoalLines())
