@@ -38,7 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // swift-configuration support is not used (ServerConfiguration reads our settings).
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // zlib's raw inflate/deflate for the Deflated Explicit VR Little Endian transfer syntax.
@@ -188,15 +189,41 @@ let package = Package(
             path: "bench/ParseBenchmark",
             swiftSettings: swiftSettings
         ),
-        // Apus's SCP and `apus serve` against Orthanc over DICOM networking (bench/README.md).
-        .executableTarget(
-            name: "DIMSEBenchmark",
+        // What the side-by-side benchmarks share: child servers, generated instances, C-STORE
+        // workloads, the table of figures.
+        .target(
+            name: "BenchSupport",
             dependencies: [
                 "DICOM",
                 "DICOMNetwork",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            path: "bench/BenchSupport",
+            swiftSettings: swiftSettings
+        ),
+        // Apus's SCP and `apus serve` against Orthanc over DICOM networking (bench/README.md).
+        .executableTarget(
+            name: "DIMSEBenchmark",
+            dependencies: [
+                "BenchSupport",
+                "DICOM",
+                "DICOMNetwork",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "bench/DIMSEBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        // `apus serve` against Orthanc's DICOMweb plugin, on SQLite + files and on PostgreSQL
+        // (and S3), with one HTTP client (bench/README.md).
+        .executableTarget(
+            name: "DICOMwebBenchmark",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "bench/DICOMwebBenchmark",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import BenchSupport
 import DICOM
 import Foundation
 
@@ -144,17 +145,5 @@ enum Bench {
         figures["find.name.median"] = byName.0.median.map { $0 * 1_000 }
         log("C-FIND by PatientID: median \(format((byID.0.median ?? 0) * 1_000)) ms")
         return figures
-    }
-}
-
-/// What the figures were measured on, for the report.
-enum Machine {
-    static func describe() -> String {
-        var parts = ["\(ProcessInfo.processInfo.activeProcessorCount) cores"]
-        if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
-            parts.append("load \(load.split(separator: " ").prefix(3).joined(separator: " "))")
-        }
-        let date = Date().formatted(.iso8601.year().month().day())
-        return ([date] + parts).joined(separator: ", ")
     }
 }

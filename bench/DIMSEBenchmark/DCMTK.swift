@@ -1,3 +1,4 @@
+import BenchSupport
 import DICOM
 import Foundation
 import NIOCore
@@ -34,8 +35,7 @@ enum DCMTK {
     static func writeFiles(_ instances: [Instance], to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (number, instance) in instances.enumerated() {
-            let dataSet = try DataSet(decoding: instance.dataSet, transferSyntax: .explicitVRLittleEndian)
-            let bytes = try DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRLittleEndian).encoded()
+            let bytes = try Instances.part10(instance)
             let path = "\(directory)/\(number).dcm"
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes.readableBytesView)) else {
                 throw BenchmarkError("cannot write \(path)")

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// The command line: counts, time limits, targets, paths.
@@ -106,9 +107,4 @@ struct Options {
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("DIMSEBenchmark: \(message)\n\(Options.usage)\n".utf8))
     exit(2)
-}
-
-/// Progress on standard error, so that standard output holds the figures.
-func log(_ message: String) {
-    FileHandle.standardError.write(Data("[\(Date().formatted(date: .omitted, time: .standard))] \(message)\n".utf8))
 }

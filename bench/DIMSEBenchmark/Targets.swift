@@ -1,10 +1,11 @@
+import BenchSupport
 import DICOM
 import DICOMNetwork
 import Foundation
 import NIOCore
 
 /// The three SCPs, measured one after the other with the same client and instances.
-enum TargetKind: String, CaseIterable, Sendable {
+enum TargetKind: String, CaseIterable, BenchmarkTarget {
     /// Apus's network stack alone: `DICOMServer` in this process, data sets read and dropped.
     case noop
     /// The archive: the release `apus serve` binary as a child process (SQLite + files).
@@ -17,6 +18,8 @@ enum TargetKind: String, CaseIterable, Sendable {
 
     var isOrthanc: Bool { self == .orthanc || self == .orthancNoDelay }
 
+    static let comparisons: [(TargetKind, TargetKind)] = [(.apus, .orthanc), (.apus, .orthancNoDelay)]
+
     var title: String {
         switch self {
         case .noop: "no-op SCP"
@@ -25,13 +28,6 @@ enum TargetKind: String, CaseIterable, Sendable {
         case .orthancNoDelay: "Orthanc nd"
         }
     }
-}
-
-/// Where a target listens.
-struct Endpoint: Sendable {
-    let host = "127.0.0.1"
-    let port: Int
-    let aeTitle: String
 }
 
 /// C-STORE that reads each data set to its end and drops it: the SCP side of the network
@@ -86,16 +82,6 @@ func startApusServe(executable: String, wrapper: [String], directory: String) th
     return (process, Endpoint(port: port, aeTitle: "APUS"))
 }
 
-/// An executable named with or without its folder: the first match on PATH for a bare name.
-func resolve(_ name: String) throws -> String {
-    if name.contains("/") { return name }
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
-        return "\(folder)/\(name)"
-    }
-    throw BenchmarkError("\(name) is not on PATH")
-}
-
 /// Orthanc with its defaults but for the ports, the storage and index folders, no plugins,
 /// no HTTP server, and C-FIND allowed to any AE title (it is off by default); Nagle's
 /// algorithm as DCMTK leaves it unless `noDelay`.
@@ -124,34 +110,4 @@ func startOrthanc(executable: String, directory: String, noDelay: Bool) throws -
         name: "Orthanc", executable: executable, arguments: [path], environment: environment,
         logPath: directory + "/orthanc.log")
     return (process, Endpoint(port: port, aeTitle: "ORTHANC"))
-}
-
-/// Waits until the server answers a C-ECHO, up to `timeout`.
-func waitUntilReady(_ endpoint: Endpoint, process: ServerProcess, timeout: Duration = .seconds(60)) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        guard process.pid != nil else {
-            throw BenchmarkError("\(process.name) exited at start:\n\(process.logTail())")
-        }
-        if let association = try? await connect(endpoint, timeout: .seconds(2)) {
-            let status = try? await association.echo()
-            try? await association.release()
-            if status?.isSuccess == true { return }
-        }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    throw BenchmarkError("\(process.name) did not answer C-ECHO within \(timeout):\n\(process.logTail())")
-}
-
-/// An association from the benchmark's AE title, proposing what every workload needs.
-func connect(_ endpoint: Endpoint, timeout: Duration = .seconds(10)) async throws -> ClientAssociation {
-    try await DICOMClient.connect(
-        host: endpoint.host, port: endpoint.port, callingAETitle: "BENCH", calledAETitle: endpoint.aeTitle,
-        presentationContexts: [
-            .verification,
-            ProposedPresentationContext(abstractSyntax: .mrImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
-            ProposedPresentationContext(abstractSyntax: .ctImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
-            ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind),
-        ],
-        options: DICOMClient.Options(connectTimeout: timeout, associationTimeout: timeout))
 }

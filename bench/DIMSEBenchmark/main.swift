@@ -10,6 +10,7 @@
 // instances on one and on several associations, study-level C-FIND once a corpus is
 // indexed, the peak RSS of the servers; DCMTK's echoscu and storescu as a cross-check.
 // Every loop is bounded in count and in time; every server started is stopped.
+import BenchSupport
 import DICOM
 import Foundation
 
@@ -31,7 +32,7 @@ for signalNumber in [SIGINT, SIGTERM] {
 }
 
 let work = options.workDirectory ?? NSTemporaryDirectory() + "apus-dimse-bench-\(getpid())"
-var results = Results()
+var results = Results<TargetKind>(rows: Table.rows, goals: Table.goals, counts: ["find.count"])
 do {
     try? FileManager.default.removeItem(atPath: work)
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -53,7 +54,14 @@ print()
 print(
     "Apus DIMSE benchmark, \(Machine.describe()); client: Apus DICOMClient for every target; "
         + "\(options.small) small, \(options.ct) CT instances, \(options.echoes) echoes")
-print(results.table(targets: options.targets, associations: options.associations))
+print(
+    results.table(targets: options.targets) {
+        $0.replacingOccurrences(of: "N assoc", with: "\(options.associations) assoc")
+    })
+print("N associations: \(options.associations).")
+if options.targets.contains(.orthancNoDelay) {
+    print("Orthanc nd: the same Orthanc with TCP_NODELAY=1 (DCMTK's switch for Nagle's algorithm).")
+}
 print()
 print("Targets of the issues:")
-print(results.goals())
+print(results.goalLines())

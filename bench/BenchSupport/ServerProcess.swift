@@ -1,18 +1,21 @@
 import Foundation
-import Synchronization
+package import Synchronization
 
 /// A server run as a child process for the benchmark, with the environment given (whole):
 /// started with its output in a log file,
 /// measured through /proc, stopped with SIGTERM (SIGKILL if it lingers).
-final class ServerProcess {
-    let name: String
-    let logPath: String
+/// Unchecked: its stored properties never change, and what is asked of `Process` after the
+/// start (isRunning, processIdentifier, terminate) is safe from any thread; memory sampling
+/// runs beside the workload that drives the server.
+package final class ServerProcess: @unchecked Sendable {
+    package let name: String
+    package let logPath: String
     private let process: Process
 
     /// The children still running, so that an error or a signal stops them all.
-    static let running = Mutex<Set<Int32>>([])
+    package static let running = Mutex<Set<Int32>>([])
 
-    init(name: String, executable: String, arguments: [String], environment: [String: String], logPath: String)
+    package init(name: String, executable: String, arguments: [String], environment: [String: String], logPath: String)
         throws
     {
         self.name = name
@@ -31,12 +34,12 @@ final class ServerProcess {
         Self.running.withLock { _ = $0.insert(process.processIdentifier) }
     }
 
-    var pid: Int32? {
+    package var pid: Int32? {
         process.isRunning ? process.processIdentifier : nil
     }
 
     /// VmHWM and VmRSS of /proc/PID/status, in bytes: the peak and current resident set.
-    func memory() -> (peak: Int, current: Int)? {
+    package func memory() -> (peak: Int, current: Int)? {
         guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
             return nil
         }
@@ -48,8 +51,15 @@ final class ServerProcess {
         return (peak * 1_024, current * 1_024)
     }
 
+    /// Resets VmHWM to the current resident set (Linux 4.0 and later: "5" to clear_refs), so
+    /// that the next `memory().peak` is the peak of what runs in between.
+    package func resetPeakMemory() {
+        guard let pid else { return }
+        try? "5".write(toFile: "/proc/\(pid)/clear_refs", atomically: false, encoding: .utf8)
+    }
+
     /// User plus system CPU time the process has used so far, from /proc/PID/stat.
-    func cpuSeconds() -> Double? {
+    package func cpuSeconds() -> Double? {
         guard let pid, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return nil }
@@ -60,7 +70,7 @@ final class ServerProcess {
     }
 
     /// SIGTERM, then SIGKILL after `grace`; returns once the process is gone.
-    func stop(grace: Duration = .seconds(10)) {
+    package func stop(grace: Duration = .seconds(10)) {
         defer { Self.running.withLock { _ = $0.remove(process.processIdentifier) } }
         guard process.isRunning else { return }
         process.terminate()
@@ -73,29 +83,29 @@ final class ServerProcess {
     }
 
     /// The last lines of the log, for an error message.
-    func logTail(lines: Int = 20) -> String {
+    package func logTail(lines: Int = 20) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
     /// From a signal handler or a failure path: SIGTERM to every child still running.
-    static func terminateAll() {
+    package static func terminateAll() {
         for pid in running.withLock({ $0 }) { kill(pid, SIGTERM) }
     }
 }
 
 /// A failure of the benchmark itself (a server that does not start, a store that fails).
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
+package struct BenchmarkError: Error, CustomStringConvertible {
+    package let description: String
 
-    init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }
 
 /// A free TCP port on the loopback: bound, read, released. (Another process could take it
 /// before the server binds it; on this machine nothing else picks ports that way.)
-func freePort() throws -> Int {
+package func freePort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw BenchmarkError("socket: \(errno)") }
     defer { close(descriptor) }
@@ -111,4 +121,14 @@ func freePort() throws -> Int {
     }
     guard bound else { throw BenchmarkError("bind: \(errno)") }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// An executable named with or without its folder: the first match on PATH for a bare name.
+package func resolve(_ name: String) throws -> String {
+    if name.contains("/") { return name }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+        return "\(folder)/\(name)"
+    }
+    throw BenchmarkError("\(name) is not on PATH")
 }

@@ -1,0 +1,137 @@
+import DICOM
+package import DICOMNetwork
+import Foundation
+import NIOCore
+
+/// Where a server listens for DICOM.
+package struct Endpoint: Sendable {
+    package let host = "127.0.0.1"
+    package let port: Int
+    package let aeTitle: String
+
+    package init(port: Int, aeTitle: String) {
+        self.port = port
+        self.aeTitle = aeTitle
+    }
+}
+
+/// An association from the benchmark's AE title, proposing what every workload needs.
+package func connect(_ endpoint: Endpoint, timeout: Duration = .seconds(10)) async throws -> ClientAssociation {
+    try await DICOMClient.connect(
+        host: endpoint.host, port: endpoint.port, callingAETitle: "BENCH", calledAETitle: endpoint.aeTitle,
+        presentationContexts: [
+            .verification,
+            ProposedPresentationContext(abstractSyntax: .mrImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
+            ProposedPresentationContext(abstractSyntax: .ctImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
+            ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind),
+        ],
+        options: DICOMClient.Options(connectTimeout: timeout, associationTimeout: timeout))
+}
+
+/// Waits until the server answers a C-ECHO, up to `timeout`.
+package func waitUntilReady(_ endpoint: Endpoint, process: ServerProcess, timeout: Duration = .seconds(60))
+    async throws
+{
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        guard process.pid != nil else {
+            throw BenchmarkError("\(process.name) exited at start:\n\(process.logTail())")
+        }
+        if let association = try? await connect(endpoint, timeout: .seconds(2)) {
+            let status = try? await association.echo()
+            try? await association.release()
+            if status?.isSuccess == true { return }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw BenchmarkError("\(process.name) did not answer C-ECHO within \(timeout):\n\(process.logTail())")
+}
+
+/// The C-STORE workloads every benchmark shares.
+package enum Workloads {
+    /// The instances stored over `associations` associations at once (instance i on
+    /// association i mod n); every association stops at the shared deadline. The time runs
+    /// from the first request to the last response; associations are opened before it.
+    package static func store(_ instances: [Instance], on endpoint: Endpoint, associations: Int, limit: Duration)
+        async throws -> StoreRun
+    {
+        let lanes = max(1, associations)
+        var opened: [ClientAssociation] = []
+        for _ in 0..<lanes { opened.append(try await connect(endpoint, timeout: .seconds(30))) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + limit
+        var total = StoreRun()
+        try await withThrowingTaskGroup(of: StoreRun.self) { group in
+            for (lane, association) in opened.enumerated() {
+                group.addTask {
+                    var run = StoreRun()
+                    for index in stride(from: lane, to: instances.count, by: lanes) where clock.now < deadline {
+                        let instance = instances[index]
+                        let status = try await association.store(
+                            dataSet: instance.dataSet, sopClass: instance.sopClass, sopInstance: instance.sopInstance,
+                            transferSyntax: .explicitVRLittleEndian)
+                        if status.isSuccess || status.isWarning {
+                            run.stored += 1
+                            run.bytes += instance.dataSet.readableBytes
+                        } else {
+                            run.failed += 1
+                            run.firstFailure = run.firstFailure ?? "\(status)"
+                        }
+                    }
+                    return run
+                }
+            }
+            for try await run in group { total.add(run) }
+        }
+        total.seconds = (clock.now - start).seconds
+        for association in opened { try await association.release() }
+        return total
+    }
+
+    /// Stores the C-FIND corpus (generated as it goes) up to `count` instances or `limit`,
+    /// over `associations` associations taking the next instance from a shared counter.
+    package static func ingestFindCorpus(
+        on endpoint: Endpoint, count: Int, perStudy: Int, associations: Int, limit: Duration,
+        progress: @escaping @Sendable (Int) -> Void
+    ) async throws -> StoreRun {
+        let next = Counter()
+        let done = Counter()
+        let pixels = Instances.pixelData(rows: 64, columns: 64)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + limit
+        var total = StoreRun()
+        try await withThrowingTaskGroup(of: StoreRun.self) { group in
+            for _ in 0..<max(1, associations) {
+                group.addTask {
+                    let association = try await connect(endpoint, timeout: .seconds(30))
+                    var run = StoreRun()
+                    while clock.now < deadline {
+                        let index = next.increment() - 1
+                        guard index < count else { break }
+                        let instance = try Instances.findCorpus(
+                            workload: 9, index: index, perStudy: perStudy, pixels: pixels)
+                        let status = try await association.store(
+                            dataSet: instance.dataSet, sopClass: instance.sopClass, sopInstance: instance.sopInstance,
+                            transferSyntax: .explicitVRLittleEndian)
+                        guard status.isSuccess || status.isWarning else {
+                            run.failed += 1
+                            run.firstFailure = run.firstFailure ?? "\(status)"
+                            continue
+                        }
+                        run.stored += 1
+                        run.bytes += instance.dataSet.readableBytes
+                        let stored = done.increment()
+                        if stored % 10_000 == 0 { progress(stored) }
+                    }
+                    try await association.release()
+                    return run
+                }
+            }
+            for try await run in group { total.add(run) }
+        }
+        total.seconds = (clock.now - start).seconds
+        return total
+    }
+}
