@@ -38,7 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // swift-configuration support is not used (ServerConfiguration reads our settings).
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // zlib's raw inflate/deflate for the Deflated Explicit VR Little Endian transfer syntax.
@@ -128,6 +129,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // Long responses (the change stream) end when the server shuts down gracefully.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // gzip of JSON and XML answers.
+                "CZlib",
                 "Archive",
                 "DICOM",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -267,6 +272,7 @@ let package = Package(
             name: "HTTPAPITests",
             dependencies: [
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 "HTTPAPI",
                 "Archive",

@@ -34,6 +34,8 @@ enum PostgresSchema {
         Migration(version: 1, compatibleFrom: 1, transactional: true, statements: tables + indexes + counterTriggers),
         // Expand only: new tables, which builds of version 1 never read.
         Migration(version: 2, compatibleFrom: 1, transactional: true, statements: blobTables),
+        // Expand only: nullable columns, which builds before it don't write.
+        Migration(version: 5, compatibleFrom: 1, transactional: true, statements: changePaths),
     ]
 
     /// Files in the database (`PostgresBlobStore`): an upload's chunks are written, each in

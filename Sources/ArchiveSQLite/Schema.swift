@@ -16,7 +16,8 @@ enum Schema {
     static var latestVersion: Int { migrations.last?.version ?? 0 }
 
     static let migrations: [Migration] = [
-        Migration(version: 1, statements: version1)
+        Migration(version: 1, statements: version1),
+        Migration(version: 4, statements: changePaths),
     ]
 
     private static let version1: [String] =
