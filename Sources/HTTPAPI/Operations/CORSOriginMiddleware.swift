@@ -38,6 +38,11 @@ struct CORSOriginMiddleware<Context: RequestContext>: RouterMiddleware {
         else {
             return try await next(request, context)
         }
-        return try await cors.handle(request, context: context, next: next)
+        var response = try await cors.handle(request, context: context, next: next)
+        // Hummingbird's middleware lists them in preflight answers only; browsers read them here.
+        if request.method != .options {
+            response.headers[.accessControlExposeHeaders] = Self.exposedHeaders.joined(separator: ", ")
+        }
+        return response
     }
 }
