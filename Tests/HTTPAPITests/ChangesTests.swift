@@ -146,7 +146,8 @@ import Testing
                 try await Self.first.store(in: archive)
                 let url = "http://127.0.0.1:\(port)/changes/stream"
                 async let read = PythonPeer.run("sse_changes.py", [url, "4", "30", "0", "until-end"], timeout: 60)
-                try await Task.sleep(for: .seconds(1.5))
+                // The client reads the four events of the stored instance before the shutdown.
+                try await Task.sleep(for: .seconds(4))
                 let start = ContinuousClock.now
                 await group.triggerGracefulShutdown()
                 try await tasks.next()
