@@ -129,6 +129,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // Long responses (the change stream) end when the server shuts down gracefully.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // gzip of JSON and XML answers.
+                "CZlib",
                 "Archive",
                 "DICOM",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -294,6 +298,7 @@ let package = Package(
             name: "HTTPAPITests",
             dependencies: [
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 "HTTPAPI",
                 "Archive",

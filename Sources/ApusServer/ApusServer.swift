@@ -50,22 +50,28 @@ public struct ApusServer: Sendable {
             let dicom = DICOMService(
                 server: try dicomServer(archive: archive), logger: logger, onListening: onListening,
                 onTLSListening: onTLSListening)
-            let api = HTTPAPI(
-                archive: archive,
-                configuration: HTTPAPI.Configuration(
-                    host: configuration.resolvedHTTPHost, port: configuration.httpPort,
-                    maximumInstanceSize: configuration.maximumInstanceSize,
-                    system: HTTPAPI.SystemDescription(
-                        aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort,
-                        databaseBackend: configuration.databaseURL == nil ? "SQLite" : "PostgreSQL",
-                        storageBackend: configuration.storageBackendName)),
-                logger: logger, metricsRegistry: metricsRegistry, authentication: authentication)
-            let http = api.application(onListening: { port in
+            var http = HTTPAPI.Configuration(
+                host: configuration.resolvedHTTPHost, port: configuration.httpPort,
+                maximumInstanceSize: configuration.maximumInstanceSize,
+                system: HTTPAPI.SystemDescription(
+                    aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort,
+                    databaseBackend: configuration.databaseURL == nil ? "SQLite" : "PostgreSQL",
+                    storageBackend: configuration.storageBackendName))
+            http.cors = CORSPolicy(allowedOrigins: configuration.corsOrigins)
+            http.limits = RequestLimits(
+                maximumBodySize: configuration.maximumRequestSize, bodyTimeout: configuration.httpRequestTimeout,
+                idleTimeout: configuration.httpIdleTimeout)
+            var api = HTTPAPI(
+                archive: archive, configuration: http, logger: logger, metricsRegistry: metricsRegistry,
+                authentication: authentication)
+            api.modalities = DICOMPeerClient(
+                archive: archive, aeTitle: configuration.aeTitle, peers: configuration.peers, logger: logger)
+            let httpService = api.application(onListening: { port in
                 logger.info("HTTP listening", metadata: ["port": "\(port)"])
                 onHTTPListening(port)
             })
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                .init(service: dicom), .init(service: http),
+                .init(service: dicom), .init(service: httpService),
             ]
             if let https = try await httpsServices(api: api, onListening: onHTTPSListening) {
                 services += https

@@ -63,6 +63,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// S3 credentials; when absent, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
     public var s3AccessKeyID: String?
     public var s3SecretAccessKey: String?
+    /// Origins whose pages may call the HTTP API from a browser (CORS); `*` for any.
+    public var corsOrigins: [String] = []
+    /// An HTTP request body may not be larger (413); nil: only each route's own limits.
+    public var maximumRequestSize: Int?
+    /// An HTTP request body must arrive within this (408).
+    public var httpRequestTimeout: Duration? = .seconds(3600)
+    /// An HTTP connection silent this long while a request is read, or between requests, is closed.
+    public var httpIdleTimeout: Duration? = .seconds(120)
     /// The standard AWS variables (`awsVariables`) as they were at load time, for what an
     /// `s3://` storage setting leaves out.
     public var awsEnvironment: [String: String] = [:]
@@ -142,6 +150,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_TLS_RELOAD_SECONDS", "tlsReloadSeconds"),
         ("APUS_STORAGE", "storage"), ("APUS_S3_ACCESS_KEY_ID", "s3AccessKeyID"),
         ("APUS_S3_SECRET_ACCESS_KEY", "s3SecretAccessKey"),
+        ("APUS_CORS_ORIGINS", "corsOrigins"), ("APUS_MAX_REQUEST_SIZE", "maximumRequestSize"),
+        ("APUS_HTTP_REQUEST_TIMEOUT", "httpRequestTimeout"), ("APUS_HTTP_IDLE_TIMEOUT", "httpIdleTimeout"),
     ]
 
     /// The file's `{"AET": {"host": …, "port": …}}` in the environment's `AET@host:port,…`
@@ -178,6 +188,14 @@ public struct ServerConfiguration: Sendable, Equatable {
             peers[title] = Peer(host: host, port: port)
         }
         return peers
+    }
+
+    /// A list setting: comma-separated in the environment; a JSON array arrives as its
+    /// description (`(a, b)` or `["a", "b"]`).
+    static func list(_ value: String) -> [String] {
+        value.trimmingCharacters(in: CharacterSet(charactersIn: "()[] \n"))
+            .split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\n")) }
+            .filter { !$0.isEmpty }
     }
 
     /// Sets one setting from its text, checking it as the server will use it.
@@ -231,10 +249,20 @@ public struct ServerConfiguration: Sendable, Equatable {
             default: throw ConfigurationError(setting: source, problem: "'\(value)' is neither keep nor overwrite")
             }
         case "allowedCallingAETitles":
-            let titles = value.trimmingCharacters(in: CharacterSet(charactersIn: "()[] \n"))
-                .split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\n")) }
-                .filter { !$0.isEmpty }
+            let titles = Self.list(value)
             allowedCallingAETitles = titles.isEmpty ? nil : titles
+        case "corsOrigins":
+            corsOrigins = Self.list(value)
+            for origin in corsOrigins
+            where origin != "*" && !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) {
+                throw ConfigurationError(
+                    setting: source, problem: "'\(origin)' is not an origin (https://host[:port]) nor *")
+            }
+        case "maximumRequestSize": maximumRequestSize = try value.isEmpty ? nil : number(in: 1_024...(1 << 50))
+        case "httpRequestTimeout":
+            httpRequestTimeout = try value.isEmpty || value == "0" ? nil : .seconds(number(in: 1...86_400))
+        case "httpIdleTimeout":
+            httpIdleTimeout = try value.isEmpty || value == "0" ? nil : .seconds(number(in: 1...86_400))
         case "acceptsAnyCalledAETitle": acceptsAnyCalledAETitle = try boolean()
         case "maximumAssociations": maximumAssociations = try number(in: 1...10_000)
         case "maximumPDULength": maximumPDULength = try number(in: 4_096...16_777_216)

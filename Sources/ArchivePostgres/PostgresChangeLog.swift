@@ -2,7 +2,9 @@ import Archive
 import Logging
 import PostgresNIO
 
-/// Rows of the `changes` table: written with the rows they describe, read by sequence.
+/// Rows of the `changes` table: written with the rows they describe, read by sequence. Each
+/// row keeps the resource's whole path (patient, study, series), so that its REST id can be
+/// computed after the resource is deleted.
 ///
 /// Sequence numbers must follow commit order, or a feed reader that saw 8 would skip a 7
 /// committed after it. Appending takes a transaction-level advisory lock, released by the
@@ -13,24 +15,32 @@ enum PostgresChangeLog {
     static let lockKey: Int64 = 0x6170_7563  // "apuc"
 
     static func append(
-        _ changes: [(Change.Kind, ResourceSelector)], on connection: PostgresConnection, logger: Logger
+        _ changes: [(Change.Kind, ResourcePath)], on connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !changes.isEmpty else { return }
         try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
         var binds = PostgresBindings()
         var rows: [String] = []
-        for (kind, resource) in changes {
+        for (kind, path) in changes {
+            let resource = path.selector
             let (uid, issuer) = identifiers(of: resource)
             binds.append(kind.rawValue)
             binds.append(resource.level.rawValue)
             binds.append(PostgresColumns.storable(uid))
             binds.append(issuer.map(PostgresColumns.storable))
-            let base = binds.count - 4
-            rows.append("($\(base + 1), $\(base + 2), $\(base + 3), $\(base + 4))")
+            binds.append(PostgresColumns.storable(path.patient.patientID))
+            binds.append(PostgresColumns.storable(path.patient.issuer))
+            binds.append(path.studyInstanceUID.map(PostgresColumns.storable))
+            binds.append(path.seriesInstanceUID.map(PostgresColumns.storable))
+            let base = binds.count - 8
+            rows.append("(" + (1...8).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
         }
         try await connection.query(
             PostgresQuery(
-                unsafeSQL: "INSERT INTO changes (kind, level, uid, issuer) VALUES \(rows.joined(separator: ", "))",
+                unsafeSQL: """
+                    INSERT INTO changes (kind, level, uid, issuer, patient_id, patient_issuer, study_uid, series_uid)
+                    VALUES \(rows.joined(separator: ", "))
+                    """,
                 binds: binds), logger: logger)
     }
 
@@ -41,7 +51,12 @@ enum PostgresChangeLog {
         }
     }
 
-    static func decode(sequence: Int, kind: String, level: String, uid: String, issuer: String?) -> Change? {
+    /// seq, kind, level, uid, issuer, patient_id, patient_issuer, study_uid, series_uid, and
+    /// `at` in seconds since 1970.
+    typealias Row = (Int, String, String, String, String?, String?, String?, String?, String?, Double)
+
+    static func decode(_ row: Row) -> Change? {
+        let (sequence, kind, level, uid, issuer, patientID, patientIssuer, studyUID, seriesUID, time) = row
         guard let kind = Change.Kind(rawValue: kind), let level = QueryLevel(rawValue: level) else { return nil }
         let resource: ResourceSelector
         switch level {
@@ -50,6 +65,9 @@ enum PostgresChangeLog {
         case .series: resource = .series(uid)
         case .image: resource = .instance(uid)
         }
-        return Change(sequence: Int64(sequence), kind: kind, resource: resource)
+        let path = ResourcePath(
+            resource, patient: patientID.map { PatientIdentity(patientID: $0, issuer: patientIssuer ?? "") },
+            studyInstanceUID: studyUID, seriesInstanceUID: seriesUID)
+        return Change(sequence: Int64(sequence), kind: kind, resource: resource, path: path, time: time)
     }
 }

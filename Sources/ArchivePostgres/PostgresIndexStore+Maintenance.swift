@@ -52,18 +52,25 @@ extension PostgresIndexStore {
         return try await reading { client in
             let rows = try await client.query(
                 """
-                SELECT seq, kind, level, uid, issuer FROM changes WHERE seq > \(Int(sequence))
-                ORDER BY seq LIMIT \(max(0, limit))
+                SELECT seq, kind, level, uid, issuer, patient_id, patient_issuer, study_uid, series_uid,
+                    extract(epoch FROM at)::float8
+                FROM changes WHERE seq > \(Int(sequence)) ORDER BY seq LIMIT \(max(0, limit))
                 """, logger: logger)
             var changes: [Change] = []
-            for try await (seq, kind, level, uid, issuer) in rows.decode((Int, String, String, String, String?).self) {
-                if let change = PostgresChangeLog.decode(
-                    sequence: seq, kind: kind, level: level, uid: uid, issuer: issuer)
-                {
-                    changes.append(change)
-                }
+            for try await row in rows.decode(PostgresChangeLog.Row.self) {
+                if let change = PostgresChangeLog.decode(row) { changes.append(change) }
             }
             return changes
+        }
+    }
+
+    public func latestChangeSequence() async throws -> Int64 {
+        let logger = self.logger
+        return try await reading { client in
+            let rows = try await client.query("SELECT coalesce(max(seq), 0)::bigint FROM changes", logger: logger)
+            var last: Int64 = 0
+            for try await value in rows.decode(Int64.self) { last = value }
+            return last
         }
     }
 
@@ -136,28 +143,28 @@ struct PostgresDeleter {
                     FROM removed r JOIN doomed d ON d.pk = r.pk ORDER BY r.pk
                     """, binds: binds), logger: logger)
         var keys: [BlobKey] = []
-        var changes: [(Change.Kind, ResourceSelector)] = []
-        var series: [Int: String] = [:]
-        var studies: [Int: String] = [:]
-        var patients: [Int: PatientIdentity] = [:]
+        var changes: [(Change.Kind, ResourcePath)] = []
+        var series: [Int: ResourcePath] = [:]
+        var studies: [Int: ResourcePath] = [:]
+        var patients: [Int: ResourcePath] = [:]
         for try await (key, sop, seriesPK, seriesUID, studyPK, studyUID, patientPK, patientID, issuer) in rows.decode(
             (String, String, Int, String, Int, String, Int, String, String).self)
         {
             if let key = BlobKey(key) { keys.append(key) }
-            changes.append((.deleted, .instance(sop)))
-            series[seriesPK] = seriesUID
-            studies[studyPK] = studyUID
-            patients[patientPK] = PatientIdentity(patientID: patientID, issuer: issuer)
+            let patient = PatientIdentity(patientID: patientID, issuer: issuer)
+            changes.append((.deleted, .instance(sop, series: seriesUID, study: studyUID, patient: patient)))
+            series[seriesPK] = .series(seriesUID, study: studyUID, patient: patient)
+            studies[studyPK] = .study(studyUID, of: patient)
+            patients[patientPK] = .patient(patient)
         }
-        for (pk, uid) in series.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("series", pk: pk) {
-            changes.append((.deleted, .series(uid)))
+        for (pk, path) in series.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("series", pk: pk) {
+            changes.append((.deleted, path))
         }
-        for (pk, uid) in studies.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("studies", pk: pk) {
-            changes.append((.deleted, .study(uid)))
+        for (pk, path) in studies.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("studies", pk: pk) {
+            changes.append((.deleted, path))
         }
-        for (pk, identity) in patients.sorted(by: { $0.key < $1.key })
-        where try await removeIfEmpty("patients", pk: pk) {
-            changes.append((.deleted, .patient(identity)))
+        for (pk, path) in patients.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("patients", pk: pk) {
+            changes.append((.deleted, path))
         }
         try await PostgresChangeLog.append(changes, on: connection, logger: logger)
         return keys

@@ -39,7 +39,7 @@ struct PostgresRegistrar {
         if let existing = try await existingInstance(registration.sopInstanceUID) {
             return try await duplicate(registration, existing: existing)
         }
-        var changes: [(Change.Kind, ResourceSelector)] = []
+        var changes: [(Change.Kind, ResourcePath)] = []
         // What could refuse the instance is checked before anything is written, as far as
         // committed rows tell; rows created concurrently are checked again below.
         let study = try await studyRow(registration.studyInstanceUID)
@@ -57,7 +57,7 @@ struct PostgresRegistrar {
         } else {
             let patient = try await insertOrFind(.patient, registration, parent: nil)
             patientPK = patient.pk
-            if patient.created { changes.append((.created, .patient(registration.patient))) }
+            if patient.created { changes.append((.created, registration.path(at: .patient))) }
         }
         let studyPK: Int
         if let known = study?.pk {
@@ -66,7 +66,7 @@ struct PostgresRegistrar {
             let inserted = try await insertOrFind(.study, registration, parent: ("patient_pk", patientPK))
             studyPK = inserted.pk
             if inserted.created {
-                changes.append((.created, .study(registration.studyInstanceUID)))
+                changes.append((.created, registration.path(at: .study)))
             } else if let raced = try await studyRow(registration.studyInstanceUID),
                 raced.patient != registration.patient
             {
@@ -79,7 +79,7 @@ struct PostgresRegistrar {
         }
         let series = try await insertOrFind(.series, registration, parent: ("study_pk", studyPK))
         if series.created {
-            changes.append((.created, .series(registration.seriesInstanceUID)))
+            changes.append((.created, registration.path(at: .series)))
         } else if let refusal = try await seriesRefusal(registration) {
             return .rollback(.refused(refusal))
         }
@@ -88,7 +88,7 @@ struct PostgresRegistrar {
             throw RetryableConflict()
         }
         try await writeMetadata(registration.metadata, instancePK: instancePK)
-        changes.append((.created, .instance(registration.sopInstanceUID)))
+        changes.append((.created, registration.path(at: .image)))
         try await PostgresChangeLog.append(changes, on: connection, logger: logger)
         return .commit(.registered(registration.storedInstance))
     }
@@ -173,7 +173,7 @@ struct PostgresRegistrar {
                     binds: binds), logger: logger)
             try await writeMetadata(registration.metadata, instancePK: existing.pk)
             try await PostgresChangeLog.append(
-                [(.updated, .instance(registration.sopInstanceUID))], on: connection, logger: logger)
+                [(.updated, registration.path(at: .image))], on: connection, logger: logger)
             return .commit(.overwritten(registration.storedInstance, previousBlob: existing.instance.blobKey))
         }
     }

@@ -1,19 +1,30 @@
 import Archive
 import SQLiteNIO
 
-/// Rows of the `changes` table: written with the rows they describe, read by sequence.
+/// Rows of the `changes` table: written with the rows they describe, read by sequence. Each
+/// row keeps the resource's whole path (patient, study, series), so that its REST id can be
+/// computed after the resource is deleted.
 enum ChangeLog {
-    static func append(_ changes: [(Change.Kind, ResourceSelector)], on connection: SQLiteConnection) async throws {
+    static let columns = "seq, kind, level, uid, issuer, patient_id, patient_issuer, study_uid, series_uid, at"
+
+    static func append(_ changes: [(Change.Kind, ResourcePath)], on connection: SQLiteConnection) async throws {
         guard !changes.isEmpty else { return }
         var binds: [SQLiteData] = []
-        for (kind, resource) in changes {
+        for (kind, path) in changes {
+            let resource = path.selector
             let (uid, issuer) = identifiers(of: resource)
             binds += [
                 .text(kind.rawValue), .text(resource.level.rawValue), .text(uid), issuer.map { .text($0) } ?? .null,
+                .text(path.patient.patientID), .text(path.patient.issuer),
+                path.studyInstanceUID.map { .text($0) } ?? .null, path.seriesInstanceUID.map { .text($0) } ?? .null,
             ]
         }
-        let rows = Array(repeating: "(?, ?, ?, ?)", count: changes.count).joined(separator: ", ")
-        _ = try await connection.query("INSERT INTO changes (kind, level, uid, issuer) VALUES \(rows)", binds)
+        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: changes.count).joined(separator: ", ")
+        _ = try await connection.query(
+            """
+            INSERT INTO changes (kind, level, uid, issuer, patient_id, patient_issuer, study_uid, series_uid)
+            VALUES \(rows)
+            """, binds)
     }
 
     static func identifiers(of resource: ResourceSelector) -> (uid: String, issuer: String?) {
@@ -36,6 +47,14 @@ enum ChangeLog {
         case .series: resource = .series(uid)
         case .image: resource = .instance(uid)
         }
-        return Change(sequence: Int64(sequence), kind: kind, resource: resource)
+        let patient = row.column("patient_id")?.string.map {
+            PatientIdentity(patientID: $0, issuer: row.column("patient_issuer")?.string ?? "")
+        }
+        let path = ResourcePath(
+            resource, patient: patient, studyInstanceUID: row.column("study_uid")?.string,
+            seriesInstanceUID: row.column("series_uid")?.string)
+        return Change(
+            sequence: Int64(sequence), kind: kind, resource: resource, path: path,
+            time: row.column("at")?.double ?? 0)
     }
 }

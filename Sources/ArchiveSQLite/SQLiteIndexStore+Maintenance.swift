@@ -34,9 +34,14 @@ extension SQLiteIndexStore {
 
     public func changes(after sequence: Int64, limit: Int) async throws -> [Change] {
         let rows = try await reader.query(
-            "SELECT seq, kind, level, uid, issuer FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+            "SELECT \(ChangeLog.columns) FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
             [.integer(Int(sequence)), .integer(max(0, limit))])
         return rows.compactMap(ChangeLog.decode)
+    }
+
+    public func latestChangeSequence() async throws -> Int64 {
+        let rows = try await reader.query("SELECT coalesce(max(seq), 0) AS last FROM changes", [])
+        return Int64(rows.first?.column("last")?.integer ?? 0)
     }
 
     public func statistics() async throws -> IndexStatistics {
@@ -75,37 +80,36 @@ struct Deleter {
             FROM \(QuerySQL.from(.image)) WHERE \(filter)
             """, binds)
         var keys: [BlobKey] = []
-        var changes: [(Change.Kind, ResourceSelector)] = []
-        var series: [Int: String] = [:]
-        var studies: [Int: String] = [:]
-        var patients: [Int: PatientIdentity] = [:]
+        var changes: [(Change.Kind, ResourcePath)] = []
+        var series: [Int: ResourcePath] = [:]
+        var studies: [Int: ResourcePath] = [:]
+        var patients: [Int: ResourcePath] = [:]
         for row in rows {
             guard let pk = row.column("instance_pk")?.integer else { continue }
             _ = try await connection.query("DELETE FROM instance_metadata WHERE instance_pk = ?", [.integer(pk)])
             _ = try await connection.query("DELETE FROM instances WHERE pk = ?", [.integer(pk)])
             if let key = row.column("blob_key")?.string.flatMap(BlobKey.init) { keys.append(key) }
-            if let uid = row.column("SOPInstanceUID")?.string { changes.append((.deleted, .instance(uid))) }
+            let patient = PatientIdentity(
+                patientID: row.column("PatientID")?.string ?? "", issuer: row.column("IssuerOfPatientID")?.string ?? "")
+            let studyUID = row.column("StudyInstanceUID")?.string ?? ""
+            let seriesUID = row.column("SeriesInstanceUID")?.string ?? ""
+            if let uid = row.column("SOPInstanceUID")?.string {
+                changes.append((.deleted, .instance(uid, series: seriesUID, study: studyUID, patient: patient)))
+            }
             if let seriesPK = row.column("series_pk")?.integer {
-                series[seriesPK] = row.column("SeriesInstanceUID")?.string ?? ""
+                series[seriesPK] = .series(seriesUID, study: studyUID, patient: patient)
             }
-            if let studyPK = row.column("study_pk")?.integer {
-                studies[studyPK] = row.column("StudyInstanceUID")?.string ?? ""
-            }
-            if let patientPK = row.column("patient_pk")?.integer {
-                patients[patientPK] = PatientIdentity(
-                    patientID: row.column("PatientID")?.string ?? "",
-                    issuer: row.column("IssuerOfPatientID")?.string ?? "")
-            }
+            if let studyPK = row.column("study_pk")?.integer { studies[studyPK] = .study(studyUID, of: patient) }
+            if let patientPK = row.column("patient_pk")?.integer { patients[patientPK] = .patient(patient) }
         }
-        for (pk, uid) in series.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("series", pk: pk) {
-            changes.append((.deleted, .series(uid)))
+        for (pk, path) in series.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("series", pk: pk) {
+            changes.append((.deleted, path))
         }
-        for (pk, uid) in studies.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("studies", pk: pk) {
-            changes.append((.deleted, .study(uid)))
+        for (pk, path) in studies.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("studies", pk: pk) {
+            changes.append((.deleted, path))
         }
-        for (pk, identity) in patients.sorted(by: { $0.key < $1.key })
-        where try await removeIfEmpty("patients", pk: pk) {
-            changes.append((.deleted, .patient(identity)))
+        for (pk, path) in patients.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("patients", pk: pk) {
+            changes.append((.deleted, path))
         }
         try await ChangeLog.append(changes, on: connection)
         return keys

@@ -34,7 +34,7 @@ struct Registrar {
         if let existing = try await existingInstance(registration.sopInstanceUID) {
             return try await duplicate(registration, existing: existing)
         }
-        var changes: [(Change.Kind, ResourceSelector)] = []
+        var changes: [(Change.Kind, ResourcePath)] = []
         let study = try await connection.query(
             """
             SELECT st.pk, st.patient_pk, p.PatientID, p.IssuerOfPatientID FROM studies st
@@ -76,25 +76,25 @@ struct Registrar {
             patientPK = known
         } else {
             patientPK = try await insert(.patient, registration, parent: nil)
-            changes.append((.created, .patient(registration.patient)))
+            changes.append((.created, registration.path(at: .patient)))
         }
         let studyPK: Int
         if let known = study?.column("pk")?.integer {
             studyPK = known
         } else {
             studyPK = try await insert(.study, registration, parent: ("patient_pk", patientPK))
-            changes.append((.created, .study(registration.studyInstanceUID)))
+            changes.append((.created, registration.path(at: .study)))
         }
         let seriesPK: Int
         if let known = series?.column("pk")?.integer {
             seriesPK = known
         } else {
             seriesPK = try await insert(.series, registration, parent: ("study_pk", studyPK))
-            changes.append((.created, .series(registration.seriesInstanceUID)))
+            changes.append((.created, registration.path(at: .series)))
         }
         let instancePK = try await insert(.image, registration, parent: ("series_pk", seriesPK))
         try await writeMetadata(registration.metadata, instancePK: instancePK, replacing: false)
-        changes.append((.created, .instance(registration.sopInstanceUID)))
+        changes.append((.created, registration.path(at: .image)))
         try await ChangeLog.append(changes, on: connection)
         return .registered(registration.storedInstance)
     }
@@ -138,7 +138,7 @@ struct Registrar {
             _ = try await connection.query(
                 "UPDATE instances SET \(assignments) WHERE pk = ?", columns.map(\.1) + [.integer(existing.pk)])
             try await writeMetadata(registration.metadata, instancePK: existing.pk, replacing: true)
-            try await ChangeLog.append([(.updated, .instance(registration.sopInstanceUID))], on: connection)
+            try await ChangeLog.append([(.updated, registration.path(at: .image))], on: connection)
             return .overwritten(registration.storedInstance, previousBlob: existing.instance.blobKey)
         }
     }

@@ -26,6 +26,7 @@ enum Schema {
         // REST ids (`ResourceID`) of every row, looked up by the REST API; the rows stored
         // before this version get theirs computed in Swift (SQLite has no SHA-1).
         Migration(version: 2, statements: version2, fill: { try await ResourceIDFill.fill(on: $0) }),
+        Migration(version: 4, statements: changePaths),
     ]
 
     /// Not unique: two entities whose keys hash alike (`A|B` with no issuer, and `A` issued by

@@ -18,6 +18,12 @@ public struct HTTPAPI: Sendable {
         public var system: SystemDescription
         /// A STOW-RS part (one instance) may not be larger; each is held whole while stored.
         public var maximumInstanceSize: Int
+        /// How often a change stream (`/changes/stream`) asks the index for new changes.
+        public var changePollInterval: Duration = .milliseconds(500)
+        /// Browser pages on other origins allowed to call the API.
+        public var cors = CORSPolicy()
+        /// Request size and time limits (413, 408).
+        public var limits = RequestLimits()
 
         public init(
             host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus", maximumInstanceSize: Int = 1 << 30,
@@ -63,6 +69,8 @@ public struct HTTPAPI: Sendable {
     public let authentication: Authentication
     /// One line per request: who did what to which resource, and how it ended.
     public let audit: Logger
+    /// The DICOM peers `/modalities` reaches; none when nil.
+    public var modalities: (any DICOMPeerService)?
     /// Set when the server listens: what absolute URLs name when a client's Host header has no port.
     let listeningPort = ListeningPort()
 
@@ -83,6 +91,9 @@ public struct HTTPAPI: Sendable {
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
         router.add(middleware: RequestMetricsMiddleware())
+        if configuration.cors.isEnabled { router.add(middleware: CORSOriginMiddleware(policy: configuration.cors)) }
+        router.add(middleware: CompressionMiddleware())
+        router.add(middleware: RequestLimitsMiddleware(limits: configuration.limits))
         router.add(
             middleware: AuthenticationMiddleware(
                 authentication: authentication, audit: audit, logger: logger))
@@ -90,6 +101,9 @@ public struct HTTPAPI: Sendable {
         addMetricsRoute(to: router)
         addSystemRoutes(to: router)
         addRESTRoutes(to: router)
+        addChangeRoutes(to: router)
+        addModalityRoutes(to: router)
+        addOpenAPIRoute(to: router)
         addStoreRoutes(to: router.group("dicom-web"))
         addDICOMwebRoutes(to: router)
         addWebUIRoutes(to: router)
@@ -103,6 +117,9 @@ public struct HTTPAPI: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: router(),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    idleTimeout: configuration.limits.idleTimeout.map { TimeAmount($0) })),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serverName),

@@ -11,7 +11,7 @@ struct WebUIBrowserTests {
         .deletingLastPathComponent().appendingPathComponent(".build/artifacts/webui").path
 
     @Test func searchStudyViewerUploadAndStatus() async throws {
-        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/storescu"] {
+        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/storescu", "/usr/bin/storescp"] {
             guard FileManager.default.isExecutableFile(atPath: tool) else {
                 throw Tools.ToolMissing(path: "\(tool) (./scripts/test installs chromium, chromium-driver and dcmtk)")
             }
@@ -22,7 +22,13 @@ struct WebUIBrowserTests {
             "/usr/bin/env", ["python3", Self.peers.appendingPathComponent("make_ui_studies.py").path, fixtures])
         try #require(made.status == 0, "make_ui_studies.py: \(made.output)")
 
-        let server = try ServerProcess(dataDirectory: directory.path + "/data")
+        // A DICOM peer for the status page's Echo button: DCMTK's storescp.
+        let storescpPort = try FreePort.find()
+        let storescp = try Tools.start(
+            "/usr/bin/storescp", ["-aet", "STORESCP", "-od", directory.path, String(storescpPort)])
+        defer { storescp.terminate() }
+        let server = try ServerProcess(
+            dataDirectory: directory.path + "/data", environment: ["APUS_PEERS": "STORESCP@127.0.0.1:\(storescpPort)"])
         defer { server.terminate() }
         let ports = try await server.waitForPorts()
         server.discardOutput()

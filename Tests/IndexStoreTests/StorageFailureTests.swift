@@ -55,6 +55,10 @@ struct StorageFailureTests {
         func changes(after sequence: Int64, limit: Int) async throws -> [Change] {
             try await base.changes(after: sequence, limit: limit)
         }
+
+        func latestChangeSequence() async throws -> Int64 {
+            try await base.latestChangeSequence()
+        }
         func statistics() async throws -> IndexStatistics { try await base.statistics() }
         func close() async throws { try await base.close() }
     }

@@ -13,11 +13,18 @@ public struct Change: Sendable, Hashable {
     public var sequence: Int64
     public var kind: Kind
     public var resource: ResourceSelector
+    /// The resource with its ancestors, which its REST id hashes. Nil only for a change
+    /// recorded before the index kept ancestors whose resource was gone when it was upgraded.
+    public var path: ResourcePath?
+    /// When the change was committed, in seconds since 1970-01-01 UTC.
+    public var time: Double
 
-    public init(sequence: Int64, kind: Kind, resource: ResourceSelector) {
+    public init(sequence: Int64, kind: Kind, resource: ResourceSelector, path: ResourcePath?, time: Double) {
         self.sequence = sequence
         self.kind = kind
         self.resource = resource
+        self.path = path
+        self.time = time
     }
 }
 

@@ -46,6 +46,10 @@ public protocol IndexStore: Sendable {
     /// Changes after `sequence` (0 for the first), oldest first, at most `limit`.
     func changes(after sequence: Int64, limit: Int) async throws -> [Change]
 
+    /// The sequence number of the latest change, 0 when there is none: where a reader that
+    /// wants only what comes next starts, and what "the most recent changes" count back from.
+    func latestChangeSequence() async throws -> Int64
+
     func statistics() async throws -> IndexStatistics
 
     /// Closes connections; nothing may be called afterwards.

@@ -31,7 +31,7 @@ extension WebAssets {
             """
         ),
         "css/app.css": (
-            etag: #""175dff7e5d3d2e18f7f387ce446d847a""#,
+            etag: #""3c70e53e4fc838e8911624ac7945d50a""#,
             base64: """
             LyogQXB1cyB3ZWIgVUkuIENvbG91cnMga2VlcCB0ZXh0IGF0IDQuNToxIG9yIG1vcmUgYWdhaW5zdCBpdHMgYmFja2dyb3VuZCAo
             V0NBRyBBQSkuICovCjpyb290IHsKICAtLWJnOiAjZjZmN2Y5OwogIC0tcGFuZWw6ICNmZmZmZmY7CiAgLS10ZXh0OiAjMWExZDIx
@@ -126,8 +126,14 @@ extension WebAssets {
             Zm9udC13ZWlnaHQ6IDYwMDsgfQp0cltkYXRhLXJlc3VsdD0icmVmdXNlZCJdIC5yZXN1bHQgeyBjb2xvcjogdmFyKC0tZXJyb3Ip
             OyBmb250LXdlaWdodDogNjAwOyB9Ci5zdGF0dXMgeyBkaXNwbGF5OiBncmlkOyBncmlkLXRlbXBsYXRlLWNvbHVtbnM6IHJlcGVh
             dChhdXRvLWZpbGwsIG1pbm1heCgyMHJlbSwgMWZyKSk7IGdhcDogMXJlbTsgfQouc3RhdHVzIGgyIHsgbWFyZ2luLXRvcDogMDsg
-            fQpAbWVkaWEgKG1heC13aWR0aDogNzAwcHgpIHsKICAudG9wIHsgZ2FwOiAxcmVtOyBmbGV4LXdyYXA6IHdyYXA7IH0KICBtYWlu
-            IHsgcGFkZGluZzogLjVyZW07IH0KICAudmlld3BvcnQgeyBoZWlnaHQ6IGNhbGMoMTAwdmggLSAxNHJlbSk7IH0KfQo=
+            fQoucGVlcnMtdGFibGUgeyBib3JkZXItY29sbGFwc2U6IGNvbGxhcHNlOyB3aWR0aDogMTAwJTsgfQoucGVlcnMtdGFibGUgdGgs
+            IC5wZWVycy10YWJsZSB0ZCB7IHRleHQtYWxpZ246IGxlZnQ7IHBhZGRpbmc6IC4yNXJlbSAuNXJlbSAuMjVyZW0gMDsgfQouZWNo
+            by1yZXN1bHQub2sgeyBjb2xvcjogdmFyKC0tb2spOyB9Ci5lY2hvLXJlc3VsdC5mYWlsZWQgeyBjb2xvcjogdmFyKC0tZXJyb3Ip
+            OyB3b3JkLWJyZWFrOiBicmVhay13b3JkOyB9Ci5jaGFuZ2UtbGlzdCB7IG1hcmdpbjogMDsgcGFkZGluZy1sZWZ0OiAxLjVyZW07
+            IG1heC1oZWlnaHQ6IDI0cmVtOyBvdmVyZmxvdy15OiBhdXRvOyB9Ci5jaGFuZ2UtbGlzdCBsaSB7IG1hcmdpbjogLjE1cmVtIDA7
+            IHdvcmQtYnJlYWs6IGJyZWFrLWFsbDsgfQouY2hhbmdlLXR5cGUgeyBmb250LXdlaWdodDogNjAwOyB9CkBtZWRpYSAobWF4LXdp
+            ZHRoOiA3MDBweCkgewogIC50b3AgeyBnYXA6IDFyZW07IGZsZXgtd3JhcDogd3JhcDsgfQogIG1haW4geyBwYWRkaW5nOiAuNXJl
+            bTsgfQogIC52aWV3cG9ydCB7IGhlaWdodDogY2FsYygxMDB2aCAtIDE0cmVtKTsgfQp9Cg==
             """
         ),
         "js/api.js": (
@@ -2799,36 +2805,81 @@ extension WebAssets {
             """
         ),
         "js/views/status.js": (
-            etag: #""68e5ea77afe1a009031736e8be81cc6b""#,
+            etag: #""dc6cd1727ed22b96991972f989e21aed""#,
             base64: """
-            Ly8gVGhlIHNlcnZlcidzIHN0YXRlOiAvc3lzdGVtLCAvc3RhdGlzdGljcywgL2hlYWx0aHogYW5kIC9yZWFkeXouCgppbXBvcnQg
-            e2dldEpTT04sIGdldFRleHR9IGZyb20gJy4uL2FwaS5qcyc7CmltcG9ydCB7aCwgY2xlYXIsIGVycm9yQm94LCBmb3JtYXRCeXRl
-            cywgYW5ub3VuY2V9IGZyb20gJy4uL2RvbS5qcyc7CgpleHBvcnQgZnVuY3Rpb24gc3RhdHVzVmlldyhyb290KSB7CiAgY29uc3Qg
-            Ym9keSA9IGgoJ2RpdicsIHtjbGFzczogJ3N0YXR1cyd9LCBoKCdwJywge2NsYXNzOiAnbXV0ZWQnfSwgJ0xvYWRpbmfigKYnKSk7
-            CiAgY29uc3QgcmVmcmVzaCA9IGgoJ2J1dHRvbicsIHt0eXBlOiAnYnV0dG9uJywgb25jbGljazogbG9hZH0sICdSZWZyZXNoJyk7
-            CiAgY2xlYXIocm9vdCkuYXBwZW5kKGgoJ2gxJywge30sICdTdGF0dXMnKSwgaCgncCcsIHt9LCByZWZyZXNoKSwgYm9keSk7Cgog
-            IGFzeW5jIGZ1bmN0aW9uIGxvYWQoKSB7CiAgICBjb25zdCBbc3lzdGVtLCBzdGF0aXN0aWNzLCBoZWFsdGgsIHJlYWR5XSA9IGF3
-            YWl0IFByb21pc2UuYWxsU2V0dGxlZChbCiAgICAgIGdldEpTT04oJy9zeXN0ZW0nKSwgZ2V0SlNPTignL3N0YXRpc3RpY3MnKSwg
-            Z2V0VGV4dCgnL2hlYWx0aHonKSwgZ2V0VGV4dCgnL3JlYWR5eicpLAogICAgXSk7CiAgICBjb25zdCBmYWN0cyA9ICh0aXRsZSwg
-            cm93cykgPT4gaCgnc2VjdGlvbicsIHtjbGFzczogJ2NhcmQnfSwgaCgnaDInLCB7fSwgdGl0bGUpLAogICAgICBoKCdkbCcsIHtj
-            bGFzczogJ2ZhY3RzJ30sIHJvd3MubWFwKChbbmFtZSwgdmFsdWVdKSA9PiBbaCgnZHQnLCB7fSwgbmFtZSksIGgoJ2RkJywge30s
-            IFN0cmluZyh2YWx1ZSA/PyAnJykpXSkpKTsKICAgIGNvbnN0IHNlY3Rpb25zID0gW107CiAgICBzZWN0aW9ucy5wdXNoKGZhY3Rz
-            KCdIZWFsdGgnLCBbCiAgICAgIFsnTGl2ZW5lc3MgKC9oZWFsdGh6KScsIGhlYWx0aC5zdGF0dXMgPT09ICdmdWxmaWxsZWQnID8g
-            aGVhbHRoLnZhbHVlLnRyaW0oKSA6IGBmYWlsaW5nOiAke2hlYWx0aC5yZWFzb24ubWVzc2FnZX1gXSwKICAgICAgWydSZWFkaW5l
-            c3MgKC9yZWFkeXopJywgcmVhZHkuc3RhdHVzID09PSAnZnVsZmlsbGVkJyA/IHJlYWR5LnZhbHVlLnRyaW0oKSA6IGBmYWlsaW5n
-            OiAke3JlYWR5LnJlYXNvbi5tZXNzYWdlfWBdLAogICAgXSkpOwogICAgaWYgKHN5c3RlbS5zdGF0dXMgPT09ICdmdWxmaWxsZWQn
-            KSB7CiAgICAgIGNvbnN0IHMgPSBzeXN0ZW0udmFsdWU7CiAgICAgIHNlY3Rpb25zLnB1c2goZmFjdHMoJ1NlcnZlcicsIFsKICAg
-            ICAgICBbJ05hbWUnLCBzLk5hbWVdLCBbJ1ZlcnNpb24nLCBzLlZlcnNpb25dLCBbJ0RJQ09NIEFFIHRpdGxlJywgcy5EaWNvbUFl
-            dF0sIFsnRElDT00gcG9ydCcsIHMuRGljb21Qb3J0XSwKICAgICAgICBbJ0hUVFAgcG9ydCcsIHMuSHR0cFBvcnRdLCBbJ0luZGV4
-            Jywgcy5EYXRhYmFzZUJhY2tlbmRdLCBbJ1N0b3JhZ2UnLCBzLlN0b3JhZ2VCYWNrZW5kXSwKICAgICAgXSkpOwogICAgfSBlbHNl
-            IHsKICAgICAgc2VjdGlvbnMucHVzaChlcnJvckJveChgL3N5c3RlbTogJHtzeXN0ZW0ucmVhc29uLm1lc3NhZ2V9YCkpOwogICAg
-            fQogICAgaWYgKHN0YXRpc3RpY3Muc3RhdHVzID09PSAnZnVsZmlsbGVkJykgewogICAgICBjb25zdCBzID0gc3RhdGlzdGljcy52
-            YWx1ZTsKICAgICAgc2VjdGlvbnMucHVzaChmYWN0cygnQXJjaGl2ZScsIFsKICAgICAgICBbJ1BhdGllbnRzJywgcy5Db3VudFBh
-            dGllbnRzXSwgWydTdHVkaWVzJywgcy5Db3VudFN0dWRpZXNdLCBbJ1NlcmllcycsIHMuQ291bnRTZXJpZXNdLAogICAgICAgIFsn
-            SW5zdGFuY2VzJywgcy5Db3VudEluc3RhbmNlc10sIFsnU3RvcmVkIHNpemUnLCBmb3JtYXRCeXRlcyhOdW1iZXIocy5Ub3RhbERp
-            c2tTaXplKSldLAogICAgICBdKSk7CiAgICB9IGVsc2UgewogICAgICBzZWN0aW9ucy5wdXNoKGVycm9yQm94KGAvc3RhdGlzdGlj
-            czogJHtzdGF0aXN0aWNzLnJlYXNvbi5tZXNzYWdlfWApKTsKICAgIH0KICAgIGNsZWFyKGJvZHkpLmFwcGVuZCguLi5zZWN0aW9u
-            cyk7CiAgICBhbm5vdW5jZSgnU3RhdHVzIGxvYWRlZCcpOwogIH0KCiAgbG9hZCgpOwogIHJldHVybiAoKSA9PiB7fTsKfQo=
+            Ly8gVGhlIHNlcnZlcidzIHN0YXRlOiAvc3lzdGVtLCAvc3RhdGlzdGljcywgL2hlYWx0aHogYW5kIC9yZWFkeXo7IHRoZSBESUNP
+            TSBwZWVycwovLyAoL21vZGFsaXRpZXMsIHdpdGggYSBDLUVDSE8gYnV0dG9uIGVhY2gpIGFuZCB0aGUgcmVjZW50IGNoYW5nZXMg
+            KC9jaGFuZ2VzKS4KCmltcG9ydCB7Z2V0SlNPTiwgZ2V0VGV4dCwgcmVxdWVzdH0gZnJvbSAnLi4vYXBpLmpzJzsKaW1wb3J0IHto
+            LCBjbGVhciwgZXJyb3JCb3gsIGZvcm1hdEJ5dGVzLCBhbm5vdW5jZX0gZnJvbSAnLi4vZG9tLmpzJzsKCmNvbnN0IFJFQ0VOVF9D
+            SEFOR0VTID0gMjA7CgpleHBvcnQgZnVuY3Rpb24gc3RhdHVzVmlldyhyb290KSB7CiAgY29uc3QgYm9keSA9IGgoJ2RpdicsIHtj
+            bGFzczogJ3N0YXR1cyd9LCBoKCdwJywge2NsYXNzOiAnbXV0ZWQnfSwgJ0xvYWRpbmfigKYnKSk7CiAgY29uc3QgcmVmcmVzaCA9
+            IGgoJ2J1dHRvbicsIHt0eXBlOiAnYnV0dG9uJywgb25jbGljazogbG9hZH0sICdSZWZyZXNoJyk7CiAgY2xlYXIocm9vdCkuYXBw
+            ZW5kKGgoJ2gxJywge30sICdTdGF0dXMnKSwgaCgncCcsIHt9LCByZWZyZXNoKSwgYm9keSk7CgogIGFzeW5jIGZ1bmN0aW9uIGxv
+            YWQoKSB7CiAgICBjb25zdCBbc3lzdGVtLCBzdGF0aXN0aWNzLCBoZWFsdGgsIHJlYWR5LCBwZWVycywgY2hhbmdlc10gPSBhd2Fp
+            dCBQcm9taXNlLmFsbFNldHRsZWQoWwogICAgICBnZXRKU09OKCcvc3lzdGVtJyksIGdldEpTT04oJy9zdGF0aXN0aWNzJyksIGdl
+            dFRleHQoJy9oZWFsdGh6JyksIGdldFRleHQoJy9yZWFkeXonKSwKICAgICAgZ2V0SlNPTignL21vZGFsaXRpZXM/ZXhwYW5kJyks
+            IHJlY2VudENoYW5nZXMoKSwKICAgIF0pOwogICAgY29uc3QgZmFjdHMgPSAodGl0bGUsIHJvd3MpID0+IGgoJ3NlY3Rpb24nLCB7
+            Y2xhc3M6ICdjYXJkJ30sIGgoJ2gyJywge30sIHRpdGxlKSwKICAgICAgaCgnZGwnLCB7Y2xhc3M6ICdmYWN0cyd9LCByb3dzLm1h
+            cCgoW25hbWUsIHZhbHVlXSkgPT4gW2goJ2R0Jywge30sIG5hbWUpLCBoKCdkZCcsIHt9LCBTdHJpbmcodmFsdWUgPz8gJycpKV0p
+            KSk7CiAgICBjb25zdCBzZWN0aW9ucyA9IFtdOwogICAgc2VjdGlvbnMucHVzaChmYWN0cygnSGVhbHRoJywgWwogICAgICBbJ0xp
+            dmVuZXNzICgvaGVhbHRoeiknLCBoZWFsdGguc3RhdHVzID09PSAnZnVsZmlsbGVkJyA/IGhlYWx0aC52YWx1ZS50cmltKCkgOiBg
+            ZmFpbGluZzogJHtoZWFsdGgucmVhc29uLm1lc3NhZ2V9YF0sCiAgICAgIFsnUmVhZGluZXNzICgvcmVhZHl6KScsIHJlYWR5LnN0
+            YXR1cyA9PT0gJ2Z1bGZpbGxlZCcgPyByZWFkeS52YWx1ZS50cmltKCkgOiBgZmFpbGluZzogJHtyZWFkeS5yZWFzb24ubWVzc2Fn
+            ZX1gXSwKICAgIF0pKTsKICAgIGlmIChzeXN0ZW0uc3RhdHVzID09PSAnZnVsZmlsbGVkJykgewogICAgICBjb25zdCBzID0gc3lz
+            dGVtLnZhbHVlOwogICAgICBzZWN0aW9ucy5wdXNoKGZhY3RzKCdTZXJ2ZXInLCBbCiAgICAgICAgWydOYW1lJywgcy5OYW1lXSwg
+            WydWZXJzaW9uJywgcy5WZXJzaW9uXSwgWydESUNPTSBBRSB0aXRsZScsIHMuRGljb21BZXRdLCBbJ0RJQ09NIHBvcnQnLCBzLkRp
+            Y29tUG9ydF0sCiAgICAgICAgWydIVFRQIHBvcnQnLCBzLkh0dHBQb3J0XSwgWydJbmRleCcsIHMuRGF0YWJhc2VCYWNrZW5kXSwg
+            WydTdG9yYWdlJywgcy5TdG9yYWdlQmFja2VuZF0sCiAgICAgIF0pKTsKICAgIH0gZWxzZSB7CiAgICAgIHNlY3Rpb25zLnB1c2go
+            ZXJyb3JCb3goYC9zeXN0ZW06ICR7c3lzdGVtLnJlYXNvbi5tZXNzYWdlfWApKTsKICAgIH0KICAgIGlmIChzdGF0aXN0aWNzLnN0
+            YXR1cyA9PT0gJ2Z1bGZpbGxlZCcpIHsKICAgICAgY29uc3QgcyA9IHN0YXRpc3RpY3MudmFsdWU7CiAgICAgIHNlY3Rpb25zLnB1
+            c2goZmFjdHMoJ0FyY2hpdmUnLCBbCiAgICAgICAgWydQYXRpZW50cycsIHMuQ291bnRQYXRpZW50c10sIFsnU3R1ZGllcycsIHMu
+            Q291bnRTdHVkaWVzXSwgWydTZXJpZXMnLCBzLkNvdW50U2VyaWVzXSwKICAgICAgICBbJ0luc3RhbmNlcycsIHMuQ291bnRJbnN0
+            YW5jZXNdLCBbJ1N0b3JlZCBzaXplJywgZm9ybWF0Qnl0ZXMoTnVtYmVyKHMuVG90YWxEaXNrU2l6ZSkpXSwKICAgICAgXSkpOwog
+            ICAgfSBlbHNlIHsKICAgICAgc2VjdGlvbnMucHVzaChlcnJvckJveChgL3N0YXRpc3RpY3M6ICR7c3RhdGlzdGljcy5yZWFzb24u
+            bWVzc2FnZX1gKSk7CiAgICB9CiAgICBzZWN0aW9ucy5wdXNoKHBlZXJzLnN0YXR1cyA9PT0gJ2Z1bGZpbGxlZCcgPyBwZWVyc0Nh
+            cmQocGVlcnMudmFsdWUpIDogZXJyb3JCb3goYC9tb2RhbGl0aWVzOiAke3BlZXJzLnJlYXNvbi5tZXNzYWdlfWApKTsKICAgIHNl
+            Y3Rpb25zLnB1c2goY2hhbmdlcy5zdGF0dXMgPT09ICdmdWxmaWxsZWQnID8gY2hhbmdlc0NhcmQoY2hhbmdlcy52YWx1ZSkgOiBl
+            cnJvckJveChgL2NoYW5nZXM6ICR7Y2hhbmdlcy5yZWFzb24ubWVzc2FnZX1gKSk7CiAgICBjbGVhcihib2R5KS5hcHBlbmQoLi4u
+            c2VjdGlvbnMpOwogICAgYW5ub3VuY2UoJ1N0YXR1cyBsb2FkZWQnKTsKICB9CgogIGxvYWQoKTsKICByZXR1cm4gKCkgPT4ge307
+            Cn0KCi8qKiBUaGUgY29uZmlndXJlZCBESUNPTSBwZWVycywgZWFjaCB3aXRoIGEgYnV0dG9uIHRoYXQgc2VuZHMgaXQgYSBDLUVD
+            SE8uICovCmZ1bmN0aW9uIHBlZXJzQ2FyZChwZWVycykgewogIGNvbnN0IG5hbWVzID0gT2JqZWN0LmtleXMocGVlcnMpLnNvcnQo
+            KTsKICBpZiAoIW5hbWVzLmxlbmd0aCkgewogICAgcmV0dXJuIGgoJ3NlY3Rpb24nLCB7Y2xhc3M6ICdjYXJkIHBlZXJzJ30sIGgo
+            J2gyJywge30sICdESUNPTSBwZWVycycpLAogICAgICBoKCdwJywge2NsYXNzOiAnbXV0ZWQnfSwgJ05vIERJQ09NIHBlZXJzIGFy
+            ZSBjb25maWd1cmVkICh0aGUgcGVlcnMgc2V0dGluZywgQVBVU19QRUVSUykuJykpOwogIH0KICBjb25zdCByb3dzID0gbmFtZXMu
+            bWFwKChuYW1lKSA9PiB7CiAgICBjb25zdCBwZWVyID0gcGVlcnNbbmFtZV07CiAgICBjb25zdCByZXN1bHQgPSBoKCd0ZCcsIHtj
+            bGFzczogJ2VjaG8tcmVzdWx0JywgJ2FyaWEtbGl2ZSc6ICdwb2xpdGUnfSwgJycpOwogICAgY29uc3QgYnV0dG9uID0gaCgnYnV0
+            dG9uJywge3R5cGU6ICdidXR0b24nLCBjbGFzczogJ2VjaG8nLCAnZGF0YS1wZWVyJzogbmFtZX0sICdFY2hvJyk7CiAgICBidXR0
+            b24uYWRkRXZlbnRMaXN0ZW5lcignY2xpY2snLCBhc3luYyAoKSA9PiB7CiAgICAgIGJ1dHRvbi5kaXNhYmxlZCA9IHRydWU7CiAg
+            ICAgIHJlc3VsdC50ZXh0Q29udGVudCA9ICdFY2hvaW5n4oCmJzsKICAgICAgcmVzdWx0LmNsYXNzTmFtZSA9ICdlY2hvLXJlc3Vs
+            dCc7CiAgICAgIHRyeSB7CiAgICAgICAgY29uc3QgcmVzcG9uc2UgPSBhd2FpdCByZXF1ZXN0KGAvbW9kYWxpdGllcy8ke2VuY29k
+            ZVVSSUNvbXBvbmVudChuYW1lKX0vZWNob2AsIHttZXRob2Q6ICdQT1NUJywgYWNjZXB0OiAnYXBwbGljYXRpb24vanNvbid9KTsK
+            ICAgICAgICBjb25zdCBhbnN3ZXIgPSBhd2FpdCByZXNwb25zZS5qc29uKCk7CiAgICAgICAgcmVzdWx0LnRleHRDb250ZW50ID0g
+            YW5zd2VyLlN0YXR1cyA9PT0gJzAwMDAnCiAgICAgICAgICA/IGBTdWNjZXNzICgke01hdGgucm91bmQoYW5zd2VyLk1pbGxpc2Vj
+            b25kcyl9IG1zKWAgOiBgU3RhdHVzICR7YW5zd2VyLlN0YXR1c31gOwogICAgICAgIHJlc3VsdC5jbGFzc0xpc3QuYWRkKGFuc3dl
+            ci5TdGF0dXMgPT09ICcwMDAwJyA/ICdvaycgOiAnZmFpbGVkJyk7CiAgICAgIH0gY2F0Y2ggKGVycm9yKSB7CiAgICAgICAgcmVz
+            dWx0LnRleHRDb250ZW50ID0gYEZhaWxlZDogJHtlcnJvci5tZXNzYWdlfWA7CiAgICAgICAgcmVzdWx0LmNsYXNzTGlzdC5hZGQo
+            J2ZhaWxlZCcpOwogICAgICB9IGZpbmFsbHkgewogICAgICAgIGJ1dHRvbi5kaXNhYmxlZCA9IGZhbHNlOwogICAgICAgIGFubm91
+            bmNlKGBFY2hvICR7bmFtZX06ICR7cmVzdWx0LnRleHRDb250ZW50fWApOwogICAgICB9CiAgICB9KTsKICAgIHJldHVybiBoKCd0
+            cicsIHsnZGF0YS1wZWVyJzogbmFtZX0sCiAgICAgIGgoJ3RkJywge30sIG5hbWUpLCBoKCd0ZCcsIHt9LCBwZWVyLkFFVCksIGgo
+            J3RkJywge30sIGAke3BlZXIuSG9zdH06JHtwZWVyLlBvcnR9YCksIGgoJ3RkJywge30sIGJ1dHRvbiksIHJlc3VsdCk7CiAgfSk7
+            CiAgcmV0dXJuIGgoJ3NlY3Rpb24nLCB7Y2xhc3M6ICdjYXJkIHBlZXJzJ30sIGgoJ2gyJywge30sICdESUNPTSBwZWVycycpLAog
+            ICAgaCgndGFibGUnLCB7Y2xhc3M6ICdwZWVycy10YWJsZSd9LAogICAgICBoKCd0aGVhZCcsIHt9LCBoKCd0cicsIHt9LCBbJ05h
+            bWUnLCAnQUUgdGl0bGUnLCAnQWRkcmVzcycsICcnLCAnUmVzdWx0J10ubWFwKCh0aXRsZSkgPT4gaCgndGgnLCB7c2NvcGU6ICdj
+            b2wnfSwgdGl0bGUpKSkpLAogICAgICBoKCd0Ym9keScsIHt9LCByb3dzKSkpOwp9CgovKiogVGhlIGxhdGVzdCBjaGFuZ2VzLCBu
+            ZXdlc3QgZmlyc3Q6IC9jaGFuZ2VzP2xhc3QgZ2l2ZXMgd2hlcmUgdGhlIGZlZWQgZW5kcy4gKi8KYXN5bmMgZnVuY3Rpb24gcmVj
+            ZW50Q2hhbmdlcygpIHsKICBjb25zdCB7TGFzdDogbGFzdH0gPSBhd2FpdCBnZXRKU09OKCcvY2hhbmdlcz9sYXN0Jyk7CiAgaWYg
+            KCFsYXN0KSByZXR1cm4gW107CiAgY29uc3QgcGFnZSA9IGF3YWl0IGdldEpTT04oYC9jaGFuZ2VzP3NpbmNlPSR7TWF0aC5tYXgo
+            MCwgbGFzdCAtIFJFQ0VOVF9DSEFOR0VTKX0mbGltaXQ9JHtSRUNFTlRfQ0hBTkdFU31gKTsKICByZXR1cm4gcGFnZS5DaGFuZ2Vz
+            LnNsaWNlKCkucmV2ZXJzZSgpOwp9CgpmdW5jdGlvbiBjaGFuZ2VzQ2FyZChjaGFuZ2VzKSB7CiAgY29uc3QgY2FyZCA9IGgoJ3Nl
+            Y3Rpb24nLCB7Y2xhc3M6ICdjYXJkIGNoYW5nZXMnfSwgaCgnaDInLCB7fSwgJ1JlY2VudCBjaGFuZ2VzJykpOwogIGlmICghY2hh
+            bmdlcy5sZW5ndGgpIHsKICAgIGNhcmQuYXBwZW5kKGgoJ3AnLCB7Y2xhc3M6ICdtdXRlZCd9LCAnTm90aGluZyBoYXMgYmVlbiBz
+            dG9yZWQgeWV0LicpKTsKICAgIHJldHVybiBjYXJkOwogIH0KICBjb25zdCB3aGVuID0gKGRhdGUpID0+IGRhdGUucmVwbGFjZSgv
+            XihcZHs0fSkoXGR7Mn0pKFxkezJ9KVQoXGR7Mn0pKFxkezJ9KShcZHsyfSkkLywgJyQxLSQyLSQzICQ0OiQ1OiQ2IFVUQycpOwog
+            IGNhcmQuYXBwZW5kKGgoJ29sJywge2NsYXNzOiAnY2hhbmdlLWxpc3QnLCByZXZlcnNlZDogdHJ1ZX0sCiAgICBjaGFuZ2VzLm1h
+            cCgoY2hhbmdlKSA9PiBoKCdsaScsIHsnZGF0YS1zZXEnOiBTdHJpbmcoY2hhbmdlLlNlcSl9LAogICAgICBoKCdzcGFuJywge2Ns
+            YXNzOiAnY2hhbmdlLXR5cGUnfSwgY2hhbmdlLkNoYW5nZVR5cGUpLCAnICcsCiAgICAgIGgoJ3NwYW4nLCB7Y2xhc3M6ICdtdXRl
+            ZCd9LCBgJHtjaGFuZ2UuUmVzb3VyY2VUeXBlfSAke2NoYW5nZS5JRCA/PyAnJ31gKSwgJyAnLAogICAgICBoKCd0aW1lJywge30s
+            IHdoZW4oY2hhbmdlLkRhdGUpKSkpKSk7CiAgcmV0dXJuIGNhcmQ7Cn0K
             """
         ),
         "js/views/studies.js": (

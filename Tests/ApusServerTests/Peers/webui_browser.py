@@ -338,6 +338,21 @@ def status(driver):
     wait(driver, lambda d: "Instances" in d.find_element(By.CSS_SELECTOR, ".status").text, message="status")
     text = driver.find_element(By.CSS_SELECTOR, ".status").text
     check("status page: health, server and counts", "ok" in text and "SQLite" in text and "Instances\n18" in text, text)
+    # The DICOM peers the test configured (DCMTK's storescp as STORESCP), echoed from the page.
+    row = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, 'tr[data-peer="STORESCP"]'), message="peer row")
+    check("status page: the configured peer with its address", "127.0.0.1:" in row.text, row.text)
+    click(driver, By.CSS_SELECTOR, 'tr[data-peer="STORESCP"] button.echo')
+    result = wait(driver, lambda d: (lambda t: t if t.startswith(("Success", "Failed", "Status")) else None)(
+        d.find_element(By.CSS_SELECTOR, 'tr[data-peer="STORESCP"] .echo-result').text), message="echo result")
+    check("status page: Echo reaches the peer (C-ECHO through /modalities)", result.startswith("Success"), result)
+    # The change feed, newest first: the last upload's instances lead.
+    items = driver.find_elements(By.CSS_SELECTOR, ".change-list li")
+    first = items[0].text if items else ""
+    check("status page: the 20 most recent changes, newest first",
+          len(items) == 20 and first.startswith("NewInstance") and "UTC" in first,
+          [item.text for item in items[:3]])
+    sequences = [int(item.get_attribute("data-seq")) for item in items]
+    check("status page: changes in descending sequence", sequences == sorted(sequences, reverse=True), sequences)
     shot(driver, "7-status")
     accessible(driver, "status")
 
