@@ -9,8 +9,6 @@ import Testing
 
 /// `/openapi.json`: valid OpenAPI 3 (openapi-spec-validator), and the same routes as the router.
 @Suite struct OpenAPITests {
-    /// Routes the REST branch adds (Orthanc's resources); listed in the document already. Once
-    /// they are in the router, they leave this list (the test says so).
     /// Routes documented ahead of the code that serves them (none now).
     static let arriving: Set<String> = []
 
