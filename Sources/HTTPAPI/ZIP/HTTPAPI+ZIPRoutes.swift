@@ -27,7 +27,7 @@ extension HTTPAPI {
                 let target: RetrieveTarget
                 do {
                     target = try RetrieveTarget(study: study)
-                } catch {
+                } catch let error as RetrieveTargetError {
                     throw DICOMwebError.badRequest(error.description)
                 }
                 var query = try target.query(in: archive)

@@ -1,3 +1,4 @@
+import Archive
 import NIOCore
 import NIOPosix
 
@@ -32,8 +33,7 @@ final class SpoolFile: ZIPSource {
 
     /// An existing file, read in place (a ZIP archive on disk).
     init(readingAt path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SpoolError.system("open \(path)", errno) }
+        let descriptor = try POSIX.openForReading(path)
         let end = lseek(descriptor, 0, SEEK_END)
         guard end >= 0 else {
             close(descriptor)
@@ -59,13 +59,15 @@ final class SpoolFile: ZIPSource {
                 pending.writeImmutableBuffer(chunk)
                 if pending.readableBytes >= 1 << 20 {
                     let batch = pending
-                    try await NIOThreadPool.singleton.runIfActive { try writeAll(descriptor, batch) }
+                    try await NIOThreadPool.singleton.runIfActive {
+                        try POSIX.writeAll(descriptor, batch, path: "ZIP upload")
+                    }
                     written += UInt64(batch.readableBytes)
                     pending.clear()
                 }
             }
             let batch = pending
-            try await NIOThreadPool.singleton.runIfActive { try writeAll(descriptor, batch) }
+            try await NIOThreadPool.singleton.runIfActive { try POSIX.writeAll(descriptor, batch, path: "ZIP upload") }
             written += UInt64(batch.readableBytes)
         } catch {
             close(descriptor)
@@ -79,24 +81,7 @@ final class SpoolFile: ZIPSource {
         let available = offset >= size ? 0 : Int(min(UInt64(count), size - offset))
         guard available > 0 else { return ByteBuffer() }
         return try await NIOThreadPool.singleton.runIfActive {
-            var buffer = ByteBufferAllocator().buffer(capacity: available)
-            var failure: SpoolError?
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: available) { target in
-                var total = 0
-                while total < available, let base = target.baseAddress {
-                    let result = pread(descriptor, base + total, available - total, off_t(offset) + off_t(total))
-                    if result < 0 {
-                        if errno == EINTR { continue }
-                        failure = .system("pread", errno)
-                        return total
-                    }
-                    if result == 0 { break }
-                    total += result
-                }
-                return total
-            }
-            if let failure { throw failure }
-            return buffer
+            try POSIX.read(descriptor, offset: Int(offset), count: available, path: "ZIP upload")
         }
     }
 
@@ -111,23 +96,6 @@ final class SpoolFile: ZIPSource {
         }
         guard descriptor >= 0 else { throw SpoolError.system("mkstemp in \(directory)", errno) }
         return descriptor
-    }
-
-    private static func writeAll(_ descriptor: Int32, _ buffer: ByteBuffer) throws {
-        var failure: SpoolError?
-        buffer.withUnsafeReadableBytes { bytes in
-            var written = 0
-            while written < bytes.count, let base = bytes.baseAddress {
-                let count = write(descriptor, base + written, bytes.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = .system("write", errno)
-                    return
-                }
-                written += count
-            }
-        }
-        if let failure { throw failure }
     }
 }
 

@@ -1,4 +1,8 @@
-import NIOCore
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The numbers of the ZIP format (PKWARE's APPNOTE.TXT 6.3.x; section numbers below are its
 /// own) that the writer and the reader share. Apus writes and reads the subset ISO/IEC
@@ -57,25 +61,11 @@ struct DOSTimestamp: Sendable, Hashable {
 
     /// From seconds since 1970 (UTC), clamped to the years DOS dates can hold (1980–2107).
     init(secondsSince1970 seconds: Int) {
-        let clamped = min(max(seconds, 315_532_800), 4_354_819_198)
-        let days = clamped / 86_400
-        let secondsOfDay = clamped % 86_400
-        var (year, month, day) = DOSTimestamp.civil(fromDays: days)
-        if year > 2107 { (year, month, day) = (2107, 12, 31) }
-        time = UInt16((secondsOfDay / 3600) << 11 | ((secondsOfDay / 60) % 60) << 5 | (secondsOfDay % 60) / 2)
-        date = UInt16((year - 1980) << 9 | month << 5 | day)
-    }
-
-    /// Days since 1970-01-01 as a proleptic Gregorian date (Howard Hinnant's civil_from_days).
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        var clock = time_t(min(max(seconds, 315_532_800), 4_354_819_198))
+        var parts = tm()
+        gmtime_r(&clock, &parts)
+        let year = min(max(Int(parts.tm_year) + 1900, 1980), 2107)
+        time = UInt16(Int(parts.tm_hour) << 11 | Int(parts.tm_min) << 5 | Int(parts.tm_sec) / 2)
+        date = UInt16((year - 1980) << 9 | (Int(parts.tm_mon) + 1) << 5 | Int(parts.tm_mday))
     }
 }

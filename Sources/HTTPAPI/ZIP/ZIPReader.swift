@@ -127,7 +127,9 @@ struct ZIPReader: Sendable {
     /// Entries in file order must not share bytes: headers and data of each lie before the
     /// next one's header.
     private static func checkOverlaps(_ entries: [ZIPEntry]) throws(ZIPReadError) {
-        let ordered = entries.sorted { $0.localHeaderOffset < $1.localHeaderOffset }
+        let ordered = entries.enumerated().sorted {
+            ($0.element.localHeaderOffset, $0.offset) < ($1.element.localHeaderOffset, $1.offset)
+        }.map(\.element)
         for (previous, next) in zip(ordered, ordered.dropFirst()) where previous.dataEnd > next.localHeaderOffset {
             throw .overlappingEntries(previous.name, next.name)
         }

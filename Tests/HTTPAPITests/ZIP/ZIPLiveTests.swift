@@ -20,6 +20,7 @@ import Testing
                     sop: "1.2.826.0.1.3680043.10.1.1.1.\(number)", frames: number, rows: 64, columns: 64)
                 stored[instance.sop] = Array(try await instance.store(in: archive).readableBytesView)
             }
+            let expected = Set(stored.values)
             let api = HTTPAPI(archive: archive, logger: Logger(label: "test"))
             try await Application(router: api.router()).test(.live) { client in
                 let port = try #require(client.port)
@@ -34,7 +35,7 @@ import Testing
                 for entry in report.entries {
                     extracted.insert(Array(try Data(contentsOf: URL(fileURLWithPath: path + ".d/" + entry.name))))
                 }
-                #expect(extracted == Set(stored.values))
+                #expect(extracted == expected)
             }
         }
     }

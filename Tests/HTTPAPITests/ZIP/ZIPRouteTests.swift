@@ -182,6 +182,12 @@ import Testing
             let tooLarge = try await Self.post(client, large.build())
             #expect(tooLarge.status == .contentTooLarge)
             #expect(tooLarge.text.contains("maximumZIPUploadSize"))
+            let bomb64 = ZIPBuilder(entries: [
+                ZIPBuilder.Entry(name: "huge.dcm", data: [1], method: 8, uncompressedSize: 0xF000_0000)
+            ])
+            let huge = try await Self.post(client, bomb64.build())
+            #expect(huge.status == .contentTooLarge)
+            #expect(huge.text.contains("'huge.dcm' would inflate to 4026531840 bytes"), "\(huge.text)")
             let empty = try await Self.post(client, ZIPBuilder(entries: []).build())
             #expect(empty.status == .badRequest)
             let notDICOM = try await Self.post(
@@ -189,5 +195,14 @@ import Testing
             #expect(notDICOM.status == .conflict)
             #expect(try await archive.index.statistics().instances == 0)
         }
+    }
+
+    @Test func folderAndFileNamesAreSafe() {
+        #expect(ZIPArchiveNames.component(["../etc", "a/b\\c:d"], fallback: "x") == "_etc a_b_c_d")
+        #expect(ZIPArchiveNames.component(["", "  "], fallback: "Study") == "Study")
+        #expect(ZIPArchiveNames.component(["line\nbreak"], fallback: "x") == "line_break")
+        #expect(ZIPArchiveNames.component([String(repeating: "é", count: 100)], fallback: "x").count == 64)
+        #expect(ZIPArchiveNames.readableName("DOE^JOHN^^DR=ドウ^ジョン") == "DOE JOHN DR")
+        #expect(ZIPArchiveNames.fileName(modality: "CT", number: 12) == "CT000012.dcm")
     }
 }
