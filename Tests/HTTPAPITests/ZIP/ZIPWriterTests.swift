@@ -100,7 +100,8 @@ import Testing
         // zlib's CRC-32 of 4 GiB + 1 MiB of zeros, as Python computes it.
         #expect(report.entries.first?.crc == 0xC6A4_8B28)
         try await ZIPPeers.unzipTest(path, expectingEntries: 2)
-        let reader = try await ZIPReader.open(try SpoolFile(readingAt: path))
+        let reader = try await ZIPReader.open(
+            try SpoolFile(readingAt: path), limits: ZIPLimits(maximumEntrySize: 8 << 30))
         #expect(reader.entries.map(\.uncompressedSize) == [UInt64(large), UInt64(small.readableBytes)])
         #expect(String(buffer: try await reader.content(of: reader.entries[1])) == "after the large one")
     }
