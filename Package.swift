@@ -122,6 +122,8 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
+                // CRC-32 for ZIP entries (zlib's crc32).
+                "CZlib",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

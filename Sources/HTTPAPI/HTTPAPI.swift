@@ -5,6 +5,12 @@ public import Logging
 import NIOCore
 public import Prometheus
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The HTTP side of Apus: DICOMweb under `/dicom-web`, the REST API, health and metrics, all
 /// over one `Archive`. Each group of routes lives in its own file as an extension that
 /// `router()` calls, so the route table is read in one place.
@@ -24,16 +30,36 @@ public struct HTTPAPI: Sendable {
         public var cors = CORSPolicy()
         /// Request size and time limits (413, 408).
         public var limits = RequestLimits()
+        /// A ZIP upload (`POST /tools/import-zip`) may not be larger; it is spooled to a file.
+        public var maximumZIPUploadSize: Int
+        /// Nor hold more files, nor inflate to more bytes in all (what defuses zip bombs).
+        public var maximumZIPEntries: Int
+        public var maximumZIPInflatedSize: Int
+        /// Where uploads are spooled (unlinked at once, so nothing is left behind).
+        public var temporaryDirectory: String
 
         public init(
             host: String = "0.0.0.0", port: Int = 8042, serverName: String = "Apus", maximumInstanceSize: Int = 1 << 30,
-            system: SystemDescription = SystemDescription()
+            system: SystemDescription = SystemDescription(), maximumZIPUploadSize: Int = 4 << 30,
+            maximumZIPEntries: Int = 100_000, maximumZIPInflatedSize: Int = 64 << 30,
+            temporaryDirectory: String = HTTPAPI.Configuration.defaultTemporaryDirectory
         ) {
             self.host = host
             self.port = port
             self.serverName = serverName
             self.system = system
             self.maximumInstanceSize = maximumInstanceSize
+            self.maximumZIPUploadSize = maximumZIPUploadSize
+            self.maximumZIPEntries = maximumZIPEntries
+            self.maximumZIPInflatedSize = maximumZIPInflatedSize
+            self.temporaryDirectory = temporaryDirectory
+        }
+
+        /// `TMPDIR`, else `/tmp`.
+        public static var defaultTemporaryDirectory: String {
+            guard let value = getenv("TMPDIR") else { return "/tmp" }
+            let path = String(cString: value)
+            return path.isEmpty ? "/tmp" : path
         }
     }
 
@@ -106,6 +132,7 @@ public struct HTTPAPI: Sendable {
         addOpenAPIRoute(to: router)
         addStoreRoutes(to: router.group("dicom-web"))
         addDICOMwebRoutes(to: router)
+        addZIPRoutes(to: router)
         addWebUIRoutes(to: router)
         return router
     }

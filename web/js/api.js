@@ -98,6 +98,47 @@ export async function retrieve(path, signal) {
 }
 
 /**
+ * A link that downloads a study, series or instance as one ZIP archive (WADO-RS with the
+ * `accept` query parameter of PS3.18 §8.3.3.1, since a link cannot send an Accept header):
+ * the browser streams it to disk, nothing is held in the page.
+ */
+export function zipURL(path) {
+  return `${path}?accept=${enc('application/zip')}`;
+}
+
+/** A link that downloads several studies as one ZIP archive (`GET /tools/export-zip`). */
+export function studiesZipURL(studies) {
+  return `/tools/export-zip${query({study: studies})}`;
+}
+
+/**
+ * A ZIP archive of DICOM files to `POST /tools/import-zip`; `onProgress(sentBytes, totalBytes)`
+ * while uploading. Resolves to {status, body, text}: body is {files: [{name, status, reason}],
+ * stored, duplicates, refused, skipped} when the archive was read, null when it was refused
+ * as a whole (then `text` says why).
+ */
+export function importZip(file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/tools/import-zip');
+    xhr.setRequestHeader('Content-Type', 'application/zip');
+    xhr.upload.addEventListener('progress', (event) => onProgress?.(event.loaded, event.total));
+    xhr.addEventListener('load', () => {
+      if (xhr.status === 401) window.dispatchEvent(new CustomEvent('apus:unauthorized'));
+      let json = null;
+      try {
+        json = xhr.responseText && xhr.status < 400 ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        json = null;
+      }
+      resolve({status: xhr.status, body: json, text: xhr.responseText});
+    });
+    xhr.addEventListener('error', () => reject(new Error('the upload failed: network error')));
+    xhr.send(file);
+  });
+}
+
+/**
  * STOW-RS of `files` in one request; `onProgress(sentBytes, totalBytes)` while uploading.
  * Resolves to {status, body}: the DICOM JSON response (null when there is none).
  */

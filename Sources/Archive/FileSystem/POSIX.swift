@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 #if canImport(Glibc)
     import Glibc
@@ -7,26 +7,27 @@ import NIOCore
 #endif
 
 /// Thin, throwing wrappers over the system calls the filesystem blob store uses. They block,
-/// so callers run them on a thread pool, never on the cooperative executor.
-enum POSIX {
+/// so callers run them on a thread pool, never on the cooperative executor. Visible to the
+/// package: HTTPAPI spools ZIP uploads to a file with the same calls.
+package enum POSIX {
     /// A failed call: its name and errno.
-    struct Failure: Error {
+    package struct Failure: Error {
         let call: String
         let path: String
         let errorNumber: Int32
 
-        var reason: String { "\(call)(\(path)): \(String(cString: strerror(errorNumber)))" }
+        package var reason: String { "\(call)(\(path)): \(String(cString: strerror(errorNumber)))" }
     }
 
     static func openForWriting(_ path: String) throws(Failure) -> Int32 {
         try retrying("open", path) { open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
     }
 
-    static func openForReading(_ path: String) throws(Failure) -> Int32 {
+    package static func openForReading(_ path: String) throws(Failure) -> Int32 {
         try retrying("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
     }
 
-    static func writeAll(_ descriptor: Int32, _ buffer: ByteBuffer, path: String) throws(Failure) {
+    package static func writeAll(_ descriptor: Int32, _ buffer: ByteBuffer, path: String) throws(Failure) {
         var failure: Failure?
         buffer.withUnsafeReadableBytes { bytes in
             var written = 0
@@ -44,7 +45,7 @@ enum POSIX {
     }
 
     /// Up to `count` bytes from `offset`; fewer only at the end of the file.
-    static func read(_ descriptor: Int32, offset: Int, count: Int, path: String) throws(Failure) -> ByteBuffer {
+    package static func read(_ descriptor: Int32, offset: Int, count: Int, path: String) throws(Failure) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: count)
         var failure: Failure?
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in

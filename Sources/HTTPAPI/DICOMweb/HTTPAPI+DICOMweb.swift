@@ -30,7 +30,8 @@ extension HTTPAPI {
             "…/instances/{instance}/frames/{list}","…/instances/{instance}/bulk/{path}"],\
             "media-types":["multipart/related; type=\\"application/dicom\\"; transfer-syntax=*",\
             "application/dicom+json","multipart/related; type=\\"application/dicom+xml\\"",\
-            "multipart/related; type=\\"application/octet-stream\\"","multipart/related; type=\\"image/jpeg\\""],\
+            "multipart/related; type=\\"application/octet-stream\\"","multipart/related; type=\\"image/jpeg\\"",\
+            "application/zip"],\
             "transcoding":false,"rendered":false},\
             "wado-uri":{"resources":["/wado","/dicom-web/wado"],"contentType":["application/dicom"]}}
 

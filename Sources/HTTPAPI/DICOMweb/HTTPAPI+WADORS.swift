@@ -54,9 +54,17 @@ extension HTTPAPI {
 
     private func retrieve(_ request: Request, _ target: RetrieveTarget) async throws -> Response {
         let instances = try await storedInstances(target)
+        // PS3.18 8.3.3.1: the `accept` query parameter stands for the header (links in a browser).
+        let accept = request.uri.queryParameters.get("accept") ?? request.headers[.accept]
+        if let zip = ZIPNegotiation.requested(accept: accept) {
+            if let refusal = ZIPNegotiation.refusal(zip, stored: Set(instances.map(\.transferSyntaxUID))) {
+                throw DICOMwebError.notAcceptable(refusal)
+            }
+            return zipArchiveResponse(instances: StoredInstanceList(instances), filename: target.zipFilename)
+        }
         let negotiation = TransferSyntaxNegotiation(
             partType: "application/dicom", stored: Set(instances.map(\.transferSyntaxUID)))
-        if let refusal = negotiation.refusal(accept: request.headers[.accept]) {
+        if let refusal = negotiation.refusal(accept: accept) {
             throw DICOMwebError.notAcceptable(refusal)
         }
         let multipart = MultipartWriter()

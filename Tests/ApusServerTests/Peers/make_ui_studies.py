@@ -9,11 +9,14 @@ OUT/archive/  stored before the browser opens the UI (C-STORE):
   ROE^JANE   MR  2020-11-30  "MR KNEE"     series 1 (3 slices, 8-bit)
 OUT/upload/   sent through the page's upload (STOW-RS):
   three slices of SMITH^UPLOAD, one slice already in the archive, one file that is not DICOM.
+OUT/zip/upload.zip   sent through the page's upload too (POST /tools/import-zip), deflated:
+  two slices of ZIP^UPLOAD in a folder, one slice already in the archive, one file that is not DICOM.
 Pixels: stored value = 30 * column + 10 * (instance number) + 100, rescale intercept -1024,
 window 40/400 (so a change of window changes what the canvas shows).
 """
 import os
 import sys
+import zipfile
 
 import struct
 from pydicom.dataset import Dataset, FileMetaDataset
@@ -108,6 +111,17 @@ def main(out):
     write(instance(john, chest, {"number": 1, "description": "AXIAL 2.5"}, 1), folder, "again-s1-1-1.dcm")
     with open(os.path.join(folder, "notes.txt"), "w") as handle:
         handle.write("not a DICOM file\n")
+    zipped = {"name": "ZIP^UPLOAD", "id": "PID-4001"}
+    knees = {"n": 5, "date": "20220202", "description": "CT ZIPPED", "accession": "ACC-0005"}
+    staging = os.path.join(out, "zip-staging")
+    for number in range(1, 3):
+        write(instance(zipped, knees, {"number": 1, "description": "ZIPPED"}, number), staging, f"z-{number}.dcm")
+    os.makedirs(os.path.join(out, "zip"), exist_ok=True)
+    with zipfile.ZipFile(os.path.join(out, "zip", "upload.zip"), "w", zipfile.ZIP_DEFLATED) as archive_file:
+        for number in range(1, 3):
+            archive_file.write(os.path.join(staging, f"z-{number}.dcm"), f"study/z-{number}.dcm")
+        archive_file.write(os.path.join(folder, "again-s1-1-1.dcm"), "study/again.dcm")
+        archive_file.writestr("readme.txt", "not a DICOM file\n")
 
 
 if __name__ == "__main__":

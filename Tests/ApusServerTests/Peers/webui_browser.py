@@ -8,13 +8,20 @@ already stored in the server), ARTIFACTS where screenshots go. Prints one JSON o
 {"checks": {name: {"ok": bool, "detail": str}}}; exits 0 when every check passed, 1 when one
 failed, 2 when the browser could not start.
 """
+import hashlib
+import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
+import urllib.parse
 import urllib.request
+import zipfile
 
+import pydicom
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
@@ -25,6 +32,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, FIXTURES, ARTIFACTS = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+DOWNLOADS = tempfile.mkdtemp(prefix="apus-webui-downloads-")
+ROOT = "2.25.31415926535897932384626"
 checks = {}
 
 
@@ -357,6 +366,89 @@ def status(driver):
     accessible(driver, "status")
 
 
+def digest(data):
+    """An instance as (SOP Instance UID, SHA-256 of its pixel data): C-STORE gave the stored
+    file a meta header of Apus's own, so the data set is compared, not the file's bytes."""
+    ds = pydicom.dcmread(io.BytesIO(data))
+    return (str(ds.SOPInstanceUID), hashlib.sha256(ds.PixelData).hexdigest())
+
+
+def fixtures(prefix):
+    """The instances of the stored fixtures whose names start with `prefix` (s1-: DOE^JOHN's study)."""
+    folder = os.path.join(FIXTURES, "archive")
+    return sorted(digest(open(os.path.join(folder, n), "rb").read()) for n in os.listdir(folder) if n.startswith(prefix))
+
+
+def download(driver, by, selector, timeout=60):
+    """Clicks what starts a download; the saved file's entries once Chromium has finished it."""
+    before = set(os.listdir(DOWNLOADS))
+    click(driver, by, selector)
+
+    def finished(_):
+        new = [n for n in os.listdir(DOWNLOADS) if n not in before]
+        if not new or any(n.endswith(".crdownload") for n in new):
+            return None
+        return os.path.join(DOWNLOADS, new[0])
+    path = wait(driver, finished, timeout, message=f"download from {selector}")
+    with zipfile.ZipFile(path) as archive:
+        bad = archive.testzip()
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    return os.path.basename(path), bad, entries
+
+
+def zip_download(driver):
+    driver.get(BASE + "/ui/#/study/" + urllib.parse.quote(f"{ROOT}.1"))
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".series-card")) == 2, message="2 series")
+    name, bad, entries = download(driver, By.CSS_SELECTOR, "a[aria-label='Download the study as ZIP']")
+    check("zip: the study downloads as a ZIP of its instances",
+          bad is None and sorted(digest(b) for b in entries.values()) == fixtures("s1-") and name.endswith(".zip"),
+          f"{name} {bad} {sorted(entries)}")
+    check("zip: readable folders, one .dcm per instance",
+          "PID-1001 DOE JOHN/20200314 CT CHEST/CT1 AXIAL 2.5/CT000001.dcm" in entries
+          and "PID-1001 DOE JOHN/20200314 CT CHEST/CT2 CORONAL/CT000001.dcm" in entries, sorted(entries))
+    _, bad, entries = download(driver, By.CSS_SELECTOR, "a[aria-label='Download Series 2 CORONAL as ZIP']")
+    check("zip: a series downloads as ZIP", bad is None and sorted(digest(b) for b in entries.values()) == fixtures("s1-2-"),
+          sorted(entries))
+    accessible(driver, "study page with ZIP links")
+
+    driver.get(BASE + "/ui/#/studies")
+    # The three of the archive and SMITH^UPLOAD's, from the upload step.
+    wait(driver, lambda d: len(rows(d)) == 4, message="4 studies listed")
+    for patient in ["DOE, ANNA", "ROE, JANE"]:
+        click(driver, By.XPATH, f"//table[contains(@class,'studies')]//tr[td[1][normalize-space()='{patient}']]//td[contains(@class,'select')]/input")
+    wait(driver, lambda d: d.find_element(By.ID, "selection-count").text == "2 studies selected", message="selection")
+    shot(driver, "8-selection")
+    _, bad, entries = download(driver, By.ID, "selection-zip")
+    check("zip: the selected studies download as one ZIP",
+          bad is None and sorted(digest(b) for b in entries.values()) == sorted(fixtures("s2-") + fixtures("s3-")),
+          sorted(entries))
+    accessible(driver, "study list with a selection")
+
+
+def zip_upload(driver):
+    driver.get(BASE + "/ui/#/upload")
+    wait(driver, lambda d: d.find_elements(By.ID, "upload-files"))
+    driver.find_element(By.ID, "upload-files").send_keys(os.path.join(FIXTURES, "zip", "upload.zip"))
+    wait(driver, lambda d: d.find_element(By.ID, "upload-summary").text, timeout=60, message="upload summary")
+    results = {}
+    for row in driver.find_elements(By.CSS_SELECTOR, "#upload-results tbody tr"):
+        cells = row.find_elements(By.TAG_NAME, "td")
+        results[cells[0].text] = (row.get_attribute("data-result"), cells[3].text)
+    expected = {"upload.zip › study/z-1.dcm": "stored", "upload.zip › study/z-2.dcm": "stored",
+                "upload.zip › study/again.dcm": "duplicate", "upload.zip › readme.txt": "refused"}
+    check("zip upload: each file of the archive gets its result",
+          all(results.get(k, ("",))[0] == v for k, v in expected.items())
+          and results["upload.zip › readme.txt"][1] != "" and results.get("upload.zip", ("",))[0] == "archive", results)
+    summary = driver.find_element(By.ID, "upload-summary").text
+    check("zip upload: the summary counts the files inside", "(4 in ZIP archives)" in summary and "2 stored" in summary,
+          summary)
+    shot(driver, "9-zip-upload")
+    with urllib.request.urlopen(BASE + "/dicom-web/studies?PatientName=ZIP*&includefield=00201208") as response:
+        found = json.loads(response.read() or b"[]")
+    count = found[0].get("00201208", {}).get("Value", [0])[0] if found else 0
+    check("zip upload: the files land in the archive", count == 2, found)
+
+
 def main():
     options = Options()
     options.binary_location = "/usr/bin/chromium"
@@ -364,14 +456,18 @@ def main():
                      "--window-size=1280,900", "--lang=en-US"]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_experimental_option("prefs", {"download.default_directory": DOWNLOADS,
+                                              "download.prompt_for_download": False})
     try:
         driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
         driver.set_script_timeout(30)
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": DOWNLOADS})
     except Exception as error:  # the browser is missing or does not start: fail, say why
         print(json.dumps({"error": f"chromium did not start: {error}"}))
         return 2
     try:
-        for step in [units, study_list, study_page, viewer, upload, status]:
+        # The ZIP steps come last: their upload adds instances the status page would count.
+        for step in [units, study_list, study_page, viewer, upload, status, zip_download, zip_upload]:
             try:
                 step(driver)
             except Exception:
@@ -381,6 +477,7 @@ def main():
         check("no console errors", not errors, errors[:10])
     finally:
         driver.quit()
+        shutil.rmtree(DOWNLOADS, ignore_errors=True)
     print(json.dumps({"checks": checks}, indent=1))
     return 0 if all(c["ok"] for c in checks.values()) else 1
 

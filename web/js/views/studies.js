@@ -1,6 +1,7 @@
-// The study list: QIDO-RS search as you type, sorting, paging with limit and offset.
+// The study list: QIDO-RS search as you type, sorting, paging with limit and offset, and a
+// selection of studies (kept across pages) downloaded together as one ZIP archive.
 
-import {qido} from '../api.js';
+import {qido, studiesZipURL} from '../api.js';
 import {Tag, text, number, formatDate, toDA} from '../dicom-json.js';
 import {h, clear, debounce, announce, errorBox} from '../dom.js';
 
@@ -26,6 +27,8 @@ const state = {
   limit: 25,
   offset: 0,
   sort: {key: 'date', descending: true},
+  // Study Instance UID → patient name, for the selection's summary.
+  selected: new Map(),
 };
 
 /** A value typed in a search box as a QIDO-RS matching key: prefix match unless it has wildcards. */
@@ -127,6 +130,38 @@ export function studiesView(root) {
     }
   }
 
+  const selectionText = h('span', {id: 'selection-count', role: 'status'});
+  const selectionLink = h('a', {class: 'button', id: 'selection-zip', download: ''}, 'Download selected as ZIP');
+  const selectionClear = h('button', {type: 'button', class: 'secondary', onclick: () => {
+    state.selected.clear();
+    for (const box of results.querySelectorAll('td.select input, th.select input')) box.checked = false;
+    updateSelection();
+  }}, 'Clear selection');
+  const selection = h('div', {class: 'selection'}, selectionText, selectionLink, selectionClear);
+
+  function updateSelection() {
+    const count = state.selected.size;
+    selectionText.textContent = count === 0 ? 'No study selected' : `${count} stud${count === 1 ? 'y' : 'ies'} selected`;
+    if (count === 0) {
+      selectionLink.removeAttribute('href');
+      selectionLink.setAttribute('aria-disabled', 'true');
+    } else {
+      selectionLink.href = studiesZipURL([...state.selected.keys()]);
+      selectionLink.removeAttribute('aria-disabled');
+    }
+    selectionClear.disabled = count === 0;
+  }
+
+  function selectBox(uid, name) {
+    const box = h('input', {type: 'checkbox', checked: state.selected.has(uid), 'aria-label': `Select ${name || 'study'}`});
+    box.addEventListener('change', () => {
+      if (box.checked) state.selected.set(uid, name);
+      else state.selected.delete(uid);
+      updateSelection();
+    });
+    return box;
+  }
+
   function show(studies) {
     const more = studies.length > state.limit;
     const page = studies.slice(0, state.limit);
@@ -146,15 +181,29 @@ export function studiesView(root) {
         show(studies);
       }}, c.label, h('span', {'aria-hidden': 'true'}, active ? (state.sort.descending ? ' ▼' : ' ▲') : '')));
     }));
+    const pageBoxes = [];
+    const all = h('input', {type: 'checkbox', 'aria-label': 'Select every study of this page'});
+    all.addEventListener('change', () => {
+      for (const box of pageBoxes) {
+        if (box.checked !== all.checked) {
+          box.checked = all.checked;
+          box.dispatchEvent(new Event('change'));
+        }
+      }
+    });
+    header.append(h('th', {scope: 'col', class: 'select'}, all));
     const rows = page.map((study) => {
       const uid = text(study, Tag.StudyInstanceUID);
+      const box = selectBox(uid, text(study, Tag.PatientName));
+      pageBoxes.push(box);
       return h('tr', {dataset: {study: uid}}, COLUMNS.map((c, index) => {
         const value = c.value(study);
         const shown = c.show ? c.show(value) : value;
         return h('td', {class: c.numeric ? 'numeric' : ''},
           index === 0 ? h('a', {href: `#/study/${encodeURIComponent(uid)}`}, shown || '(no name)') : shown);
-      }));
+      }), h('td', {class: 'select'}, box));
     });
+    all.checked = pageBoxes.length > 0 && pageBoxes.every((box) => box.checked);
     const pager = h('nav', {class: 'pager', 'aria-label': 'Pages'},
       h('button', {type: 'button', disabled: state.offset === 0, onclick: () => {
         state.offset = Math.max(0, state.offset - state.limit);
@@ -170,7 +219,8 @@ export function studiesView(root) {
         h('table', {class: 'studies'},
           h('caption', {class: 'visually-hidden'}, 'Matching studies; activate a column header to sort this page'),
           h('thead', {}, header), h('tbody', {}, rows))),
-      pager);
+      pager, selection);
+    updateSelection();
   }
 
   search();

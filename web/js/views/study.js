@@ -1,7 +1,7 @@
 // A study: patient and study details, its series with thumbnails, a series' instances, and
 // the tags of an instance.
 
-import {qido, metadata, instancePath, seriesPath, studyPath, retrieve} from '../api.js';
+import {qido, metadata, instancePath, seriesPath, studyPath, retrieve, zipURL} from '../api.js';
 import {Tag, text, number, formatDate, formatTime} from '../dicom-json.js';
 import {h, clear, announce, errorBox} from '../dom.js';
 import {loadFrame, limited} from '../frames.js';
@@ -59,7 +59,9 @@ export function studyView(root, {study}) {
     clear(details).append(
       h('h1', {id: 'study-title'}, text(found, Tag.StudyDescription) || 'Study'),
       h('dl', {class: 'facts'}, rows.map(([name, value]) => [h('dt', {}, name), h('dd', {}, value)])),
-      h('p', {}, downloadButton('Download study', studyPath(study), `study-${study}.multipart`)));
+      h('p', {class: 'buttons'}, zipLink('Download ZIP', studyPath(study), 'Download the study as ZIP'), ' ',
+        downloadButton('Download study', studyPath(study), `study-${study}.multipart`,
+          'Download the study as multipart')));
     document.title = `${text(found, Tag.PatientName) || 'Study'} — Apus`;
   }
 
@@ -80,6 +82,7 @@ export function studyView(root, {study}) {
             'aria-label': `View ${label}`}, 'View'),
           h('button', {type: 'button', class: 'secondary', 'aria-label': `Instances of ${label}`,
             onclick: () => showInstances(uid, label)}, 'Instances'),
+          zipLink('ZIP', seriesPath(study, uid), `Download ${label} as ZIP`),
           downloadButton('Download', seriesPath(study, uid), `series-${uid}.multipart`, `Download ${label}`)));
       return {uid, thumb, card};
     });
@@ -164,6 +167,12 @@ export function studyView(root, {study}) {
       if (!part) throw new Error('the server sent no part');
       save(new Blob([part.body], {type: 'application/dicom'}), `${instance}.dcm`);
     });
+  }
+
+  // A plain link: the browser saves the server's stream as it comes (Content-Disposition
+  // names the file), so a study of any size never passes through the page's memory.
+  function zipLink(label, path, ariaLabel) {
+    return h('a', {class: 'button secondary', href: zipURL(path), download: '', 'aria-label': ariaLabel}, label);
   }
 
   function downloadButton(label, path, filename, ariaLabel) {

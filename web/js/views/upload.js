@@ -1,7 +1,8 @@
 // Upload: files and folders dropped or chosen, sent with STOW-RS in batches, with a result for
 // each file from the response's ReferencedSOPSequence and FailedSOPSequence (PS3.18 §10.5).
+// ZIP archives go whole to /tools/import-zip, which answers for each file inside them.
 
-import {stow} from '../api.js';
+import {stow, importZip} from '../api.js';
 import {Tag, values, text, number} from '../dicom-json.js';
 import {h, clear, announce, formatBytes} from '../dom.js';
 import {sopInstanceUID} from '../part10.js';
@@ -72,7 +73,7 @@ export function uploadView(root) {
   const drop = h('div', {class: 'dropzone', id: 'upload-drop', tabindex: '0', role: 'button',
     'aria-label': 'Drop DICOM files or folders here, or press Enter to choose files'},
   h('p', {}, 'Drop DICOM files or folders here'),
-  h('p', {class: 'muted'}, 'They are sent with STOW-RS to /dicom-web/studies'));
+  h('p', {class: 'muted'}, 'They are sent with STOW-RS to /dicom-web/studies; ZIP archives are unpacked by the server'));
   drop.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
@@ -138,14 +139,18 @@ export function uploadView(root) {
 
     const ready = [];
     for (const entry of entries) {
+      if (isZip(entry.file)) {
+        await sendZip(entry, (sent) => update(sent), counts);
+        done += entry.file.size;
+        update(0);
+        continue;
+      }
       const uid = await sopInstanceUID(entry.file).catch(() => null);
       if (uid) {
         entry.uid = uid;
         ready.push(entry);
       } else {
-        entry.set('refused', /\.zip$/i.test(entry.file.name)
-          ? 'ZIP archives are not read yet: unpack it and drop the folder'
-          : 'not a DICOM Part 10 file (no DICM prefix and file meta information)');
+        entry.set('refused', 'not a DICOM Part 10 file (no DICM prefix and file meta information)');
         counts.refused += 1;
         done += entry.file.size;
       }
@@ -175,12 +180,53 @@ export function uploadView(root) {
       done += batch.reduce((sum, e) => sum + e.file.size, 0);
       update(0);
     }
-    const text = `${files.length} file${files.length === 1 ? '' : 's'}: ${counts.stored} stored, ${counts.duplicate} duplicate, ${counts.refused} refused`;
+    const inside = counts.inArchives ? ` (${counts.inArchives} in ZIP archives)` : '';
+    const skipped = counts.skipped ? `, ${counts.skipped} skipped` : '';
+    const text = `${files.length} file${files.length === 1 ? '' : 's'}${inside}: ${counts.stored} stored, ${counts.duplicate} duplicate, ${counts.refused} refused${skipped}`;
     summary.textContent = text;
     announce(text);
   }
 
+  /** One ZIP archive: its row says how it went as a whole, a row follows for each file in it. */
+  async function sendZip(entry, progressed, counts) {
+    entry.row.classList.add('archive');
+    entry.set('sending');
+    let response;
+    try {
+      response = await importZip(entry.file, progressed);
+    } catch (error) {
+      entry.set('refused', error.message);
+      counts.refused += 1;
+      return;
+    }
+    if (!response.body) {
+      entry.set('refused', `HTTP ${response.status}: ${(response.text || '').trim().slice(0, 300)}`);
+      counts.refused += 1;
+      return;
+    }
+    const {files, stored, duplicates, refused, skipped} = response.body;
+    entry.set('archive', `${files.length} files: ${stored} stored, ${duplicates} duplicate, ${refused} refused, ${skipped} skipped`);
+    let after = entry.row;
+    for (const file of files) {
+      const result = file.status === 'overwritten' ? 'stored' : file.status;
+      const detail = file.status === 'duplicate'
+        ? 'already in the archive, the stored copy was kept'
+        : file.status === 'overwritten' ? 'replaced the stored copy' : file.reason ?? '';
+      const row = h('tr', {dataset: {result, archive: entry.file.name}},
+        h('td', {class: 'file'}, `${entry.file.name} › ${file.name}`), h('td', {class: 'numeric'}, ''),
+        h('td', {class: 'result'}, result), h('td', {}, detail));
+      after.after(row);
+      after = row;
+      counts[result] = (counts[result] ?? 0) + 1;
+      counts.inArchives = (counts.inArchives ?? 0) + 1;
+    }
+  }
+
   return () => {};
+}
+
+function isZip(file) {
+  return /\.zip$/i.test(file.name) || file.type === 'application/zip' || file.type === 'application/x-zip-compressed';
 }
 
 function batches(entries) {

@@ -1,0 +1,124 @@
+import DICOM
+import Foundation
+import NIOCore
+import Synchronization
+import Testing
+
+/// A 1 GiB study downloaded as ZIP (WADO-RS, Accept: application/zip) from the real
+/// `apus serve`, with curl: the server's resident memory, sampled from /proc while the
+/// archive streams, may not grow by more than a few MiB, and the archive checks with unzip.
+@Suite("ZIP download memory")
+struct ZIPDownloadMemoryTests {
+    static let instances = 16
+    static let pixelBytes = 64 << 20
+    static let study = "1.2.826.0.1.3680043.10.77"
+
+    @Test func aGigabyteStudyStreamsInAFewMebibytes() async throws {
+        let directory = try TemporaryDirectory()
+        let incoming = directory.path + "/incoming"
+        try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+        for number in 1...Self.instances { try Self.write(number, to: incoming) }
+        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/apus").path
+        let imported = try await Tools.runDetached(binary, ["import", "--data", directory.path + "/data", incoming])
+        #expect(imported.status == 0, "\(imported.output)")
+        try FileManager.default.removeItem(atPath: incoming)
+
+        let server = try ServerProcess(dataDirectory: directory.path + "/data")
+        defer { server.terminate() }
+        let ports = try await server.waitForPorts()
+        server.discardOutput()
+        let pid = server.process.processIdentifier
+        // A small download first, so that what a first request allocates once is not counted.
+        let warm = try await Tools.runDetached(
+            "/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://127.0.0.1:\(ports.http)/dicom-web/studies"])
+        #expect(warm.status == 0)
+        let before = try Self.residentBytes(pid)
+        let archive = directory.path + "/study.zip"
+        async let download = Tools.runDetached(
+            "/usr/bin/curl",
+            [
+                "-sf", "-H", "Accept: application/zip", "-o", archive, "-w", "%{size_download} %{time_total}",
+                "http://127.0.0.1:\(ports.http)/dicom-web/studies/\(Self.study)",
+            ])
+        let done = DoneFlag()
+        async let sampled = Self.peakResident(pid, until: { done.isSet })
+        let result = try await download
+        done.set()
+        let peak = try await sampled
+        #expect(result.status == 0, "\(result.output)")
+        let figures = result.output.split(separator: " ").compactMap { Double($0) }
+        let size = figures.first ?? 0
+        let seconds = figures.last ?? 0
+        let growth = max(0, peak.bytes - before)
+        print(
+            String(
+                format: "ZIP download of a %.0f MiB study: RSS before %.1f MiB, peak %.1f MiB, growth %.1f MiB"
+                    + " (%d samples); %.1f s, %.0f MiB/s",
+                size / 1_048_576, Double(before) / 1_048_576, Double(peak.bytes) / 1_048_576,
+                Double(growth) / 1_048_576, peak.samples, seconds, size / 1_048_576 / max(seconds, 0.001)))
+        #expect(size > Double(Self.instances * Self.pixelBytes))
+        #expect(growth < 16 << 20, "RSS grew by \(growth >> 20) MiB")
+        let test = try await Tools.runDetached("/usr/bin/unzip", ["-tq", archive])
+        #expect(test.output.contains("No errors detected"), "\(test.output)")
+    }
+
+    /// VmRSS of a process, in bytes.
+    static func residentBytes(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kibibytes = line.split(separator: " ").compactMap({ Int($0) }).first
+        else { throw Tools.ToolMissing(path: "VmRSS in /proc/\(pid)/status") }
+        return kibibytes * 1024
+    }
+
+    /// The highest VmRSS seen, sampled every 10 ms, while the download runs.
+    static func peakResident(_ pid: Int32, until finished: @escaping @Sendable () -> Bool) async throws -> (
+        bytes: Int, samples: Int
+    ) {
+        var peak = 0
+        var samples = 0
+        let deadline = ContinuousClock.now + .seconds(900)
+        while ContinuousClock.now < deadline, !finished() {
+            peak = max(peak, try residentBytes(pid))
+            samples += 1
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return (peak, samples)
+    }
+
+    /// One CT-like instance of `pixelBytes` of native pixel data.
+    static func write(_ number: Int, to folder: String) throws {
+        var dataSet = DataSet()
+        dataSet.set(.sopClassUID, vr: .UI, string: "1.2.840.10008.5.1.4.1.1.7")
+        dataSet.set(.sopInstanceUID, vr: .UI, string: "\(study).1.\(number)")
+        dataSet.set(.studyInstanceUID, vr: .UI, string: study)
+        dataSet.set(.seriesInstanceUID, vr: .UI, string: "\(study).1")
+        dataSet.set(.patientID, vr: .LO, string: "MEM-1")
+        dataSet.set(.patientName, vr: .PN, string: "MEMORY^TEST")
+        dataSet.set(.modality, vr: .CS, string: "OT")
+        dataSet.set(.instanceNumber, vr: .IS, string: String(number))
+        dataSet.set(.samplesPerPixel, vr: .US, integers: [1])
+        dataSet.set(.photometricInterpretation, vr: .CS, string: "MONOCHROME2")
+        dataSet.set(.rows, vr: .US, integers: [4096])
+        dataSet.set(.columns, vr: .US, integers: [pixelBytes / 4096 / 2])
+        dataSet.set(.bitsAllocated, vr: .US, integers: [16])
+        dataSet.set(.bitsStored, vr: .US, integers: [16])
+        dataSet.set(.highBit, vr: .US, integers: [15])
+        dataSet.set(.pixelRepresentation, vr: .US, integers: [0])
+        var pixels = ByteBuffer()
+        pixels.writeRepeatingByte(UInt8(number), count: pixelBytes)
+        dataSet.set(.pixelData, vr: .OW, bytes: pixels)
+        let bytes = try DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRLittleEndian).encoded()
+        try Data(bytes.readableBytesView).write(to: URL(fileURLWithPath: "\(folder)/\(number).dcm"))
+    }
+}
+
+/// Set once, read from another task.
+final class DoneFlag: Sendable {
+    private let value = Mutex(false)
+
+    var isSet: Bool { value.withLock { $0 } }
+
+    func set() { value.withLock { $0 = true } }
+}
