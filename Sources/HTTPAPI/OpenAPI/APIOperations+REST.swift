@@ -30,6 +30,18 @@ extension HTTPAPI {
                     method: "delete", path: "/\(collection)/{id}", tag: "REST",
                     summary: "Delete a \(type.lowercased()) and what is under it (admin role)",
                     answers: [.json("Removed; the remaining ancestor"), .error(404, "No such id")]))
+            if collection != "instances" {
+                operations.append(
+                    APIOperation(
+                        method: "get", path: "/\(collection)/{id}/archive", tag: "REST",
+                        summary: "Every instance under a \(type.lowercased()) as one ZIP archive, streamed",
+                        answers: [
+                            APIOperation.Answer(
+                                status: 200, description: "Patient/Study/Series/instance.dcm folders",
+                                mediaTypes: ["application/zip"]),
+                            .error(404, "No such id"),
+                        ]))
+            }
             for (below, belowType) in levels[(index + 1)...] {
                 operations.append(
                     APIOperation(
@@ -63,8 +75,30 @@ extension HTTPAPI {
                 answers: [.json("Tags by keyword"), .error(404, "No such id")]),
             APIOperation(
                 method: "post", path: "/instances", tag: "REST", summary: "Store a Part 10 file (write role)",
-                body: (mediaTypes: ["application/dicom"], description: "A DICOM Part 10 file"),
-                answers: [.json("ID, Path, Status (Success or AlreadyStored)"), .error(400, "Not a DICOM file")]),
+                body: (
+                    mediaTypes: ["application/dicom", "application/zip"],
+                    description: "A DICOM Part 10 file, or a ZIP archive of them"
+                ),
+                answers: [
+                    .json("ID, Path, Status (Success or AlreadyStored); for a ZIP archive, one such object per file"),
+                    .error(400, "Not a DICOM file"),
+                ]),
+            APIOperation(
+                method: "post", path: "/tools/import-zip", tag: "REST",
+                summary: "Store every DICOM file of a ZIP archive (write role)",
+                body: (mediaTypes: ["application/zip"], description: "A ZIP archive"),
+                answers: [
+                    .json("One result per file: stored, duplicate, refused (and why) or skipped"),
+                    .text(400, "Not a ZIP archive, or a hostile one"), .text(413, "Too large"),
+                ]),
+            APIOperation(
+                method: "get", path: "/tools/export-zip", tag: "REST",
+                summary: "Several studies as one ZIP archive, streamed",
+                parameters: [.init(name: "study", description: "A Study Instance UID; repeated", required: true)],
+                answers: [
+                    APIOperation.Answer(status: 200, description: "The archive", mediaTypes: ["application/zip"]),
+                    .text(400, "No study named"),
+                ]),
             APIOperation(
                 method: "post", path: "/tools/find", tag: "REST",
                 summary: "Search as Orthanc's /tools/find (read role)",

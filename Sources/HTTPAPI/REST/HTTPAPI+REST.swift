@@ -40,6 +40,7 @@ extension HTTPAPI {
         }
         addRESTInstanceRoutes(to: router, resources: resources)
         addRESTToolRoutes(to: router, resources: resources)
+        addRESTArchiveRoutes(to: router, resources: resources)
     }
 
     /// `GET /studies[?expand][&since=N&limit=N]`: the ids (or objects) of every entity of the

@@ -58,7 +58,7 @@ extension HTTPAPI {
     /// C-STORE and STOW-RS, held in memory up to `maximumInstanceSize` as a STOW-RS part is.
     private func storeInstance(_ request: Request, resources: RESTResources) async throws -> Response {
         if RESTZIPUpload.isZIP(contentType: request.headers[.contentType]) {
-            return try await storeZIPArchive(request, resources: resources)
+            return try await storeZIPArchive(request.body, resources: resources)
         }
         let body: ByteBuffer
         do {
@@ -70,7 +70,11 @@ extension HTTPAPI {
         }
         guard body.readableBytes > 0 else { throw RESTError.badRequest("the body is empty: send a DICOM file") }
         if RESTZIPUpload.isZIP(body) {
-            return try await storeZIPArchive(request, resources: resources)
+            return try await storeZIPArchive(
+                AsyncStream {
+                    $0.yield(body)
+                    $0.finish()
+                }, resources: resources)
         }
         let status: String
         let sopInstanceUID: String
@@ -105,8 +109,8 @@ extension HTTPAPI {
     }
 }
 
-/// ZIP archives sent to `POST /instances` (Orthanc stores every DICOM file inside). Recognised
-/// here; unpacking them is the job of `storeZIPArchive`.
+/// ZIP archives sent to `POST /instances` (Orthanc stores every DICOM file inside): recognised
+/// by their media type, or by their first bytes when the client sent no type.
 enum RESTZIPUpload {
     static func isZIP(contentType: String?) -> Bool {
         guard let contentType else { return false }
@@ -121,11 +125,36 @@ enum RESTZIPUpload {
 }
 
 extension HTTPAPI {
-    /// The hook for ZIP uploads (being built on another branch): until it lands, a ZIP body is
-    /// refused with a reason rather than read as a broken DICOM file.
-    func storeZIPArchive(_ request: Request, resources: RESTResources) async throws -> Response {
-        throw RESTError(
-            status: .unsupportedMediaType,
-            details: "ZIP archives are not accepted by POST /instances yet: send each DICOM file on its own")
+    /// Every DICOM file of a ZIP archive stored (`ingestZIP`), answered as Orthanc answers an
+    /// archive: one object per file, the stored ones with their ids, the others with why not.
+    func storeZIPArchive<Body: AsyncSequence>(_ body: Body, resources: RESTResources) async throws -> Response
+    where Body.Element == ByteBuffer {
+        var answers: [RESTJSON] = []
+        for result in try await ingestZIP(body) {
+            let name = RESTJSON.string(result.name)
+            switch result.outcome {
+            case .stored(let instance), .overwritten(let instance):
+                answers.append(try await zipEntryAnswer(instance, status: "Success", name: name, resources: resources))
+            case .duplicate(let instance):
+                answers.append(
+                    try await zipEntryAnswer(instance, status: "AlreadyStored", name: name, resources: resources))
+            case .refused(let reason):
+                answers.append(.object(["Name": name, "Status": "Failure", "Details": .string(reason)]))
+            case .skipped(let reason):
+                answers.append(.object(["Name": name, "Status": "Skipped", "Details": .string(reason)]))
+            }
+        }
+        return RESTJSON.array(answers).response()
+    }
+
+    private func zipEntryAnswer(
+        _ instance: StoredInstance, status: String, name: RESTJSON, resources: RESTResources
+    ) async throws -> RESTJSON {
+        guard
+            case .object(var members) = try await storedAnswer(
+                sopInstanceUID: instance.sopInstanceUID, status: status, resources: resources)
+        else { return .object(["Name": name, "Status": .string(status)]) }
+        members["Name"] = name
+        return .object(members)
     }
 }
