@@ -34,6 +34,8 @@ enum PostgresSchema {
         Migration(version: 1, compatibleFrom: 1, transactional: true, statements: tables + indexes + counterTriggers),
         // Expand only: new tables, which builds of version 1 never read.
         Migration(version: 2, compatibleFrom: 1, transactional: true, statements: blobTables),
+        // Expand only: new tables and triggers that delete from them.
+        Migration(version: 4, compatibleFrom: 1, transactional: true, statements: extraValues),
     ]
 
     /// Files in the database (`PostgresBlobStore`): an upload's chunks are written, each in

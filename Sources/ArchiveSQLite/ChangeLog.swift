@@ -13,7 +13,7 @@ enum ChangeLog {
             ]
         }
         let rows = Array(repeating: "(?, ?, ?, ?)", count: changes.count).joined(separator: ", ")
-        _ = try await connection.query("INSERT INTO changes (kind, level, uid, issuer) VALUES \(rows)", binds)
+        _ = try await connection.rows("INSERT INTO changes (kind, level, uid, issuer) VALUES \(rows)", binds)
     }
 
     static func identifiers(of resource: ResourceSelector) -> (uid: String, issuer: String?) {

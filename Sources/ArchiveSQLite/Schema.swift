@@ -16,7 +16,8 @@ enum Schema {
     static var latestVersion: Int { migrations.last?.version ?? 0 }
 
     static let migrations: [Migration] = [
-        Migration(version: 1, statements: version1)
+        Migration(version: 1, statements: version1),
+        Migration(version: 3, statements: extraValues),
     ]
 
     private static let version1: [String] =

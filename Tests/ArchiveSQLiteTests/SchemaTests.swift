@@ -39,7 +39,7 @@ struct SchemaTests {
                 #expect(mode == "wal")
                 let version = try await connection.query("PRAGMA user_version", []).first?.column("user_version")?
                     .integer
-                #expect(version == 1)
+                #expect(version == 3)
                 let tables = ["patient": "patients", "study": "studies", "series": "series", "image": "instances"]
                 for level in QueryLevel.allCases {
                     let table = tables[level.rawValue.lowercased()] ?? ""
