@@ -1,6 +1,7 @@
 import Archive
 import DICOM
 import Foundation
+import NIOCore
 import Testing
 
 @testable import ApusServer
@@ -88,8 +89,9 @@ struct ExtraIndexedTagsEndToEndTests {
         try #"{"extraIndexedTags": {"study": ["InstitutionName"], "series": ["0018,1030"]}}"#
             .write(toFile: file, atomically: true, encoding: .utf8)
         let fromFile = try ServerConfiguration.load(file: file, environment: [:])
-        #expect(fromFile.extraIndexedAttributes.map(\.keyword) == ["InstitutionName", "ProtocolName"])
-        #expect(fromFile.extraIndexedAttributes.map(\.level) == [.study, .series])
+        // The file's levels in name order.
+        #expect(fromFile.extraIndexedAttributes.map(\.keyword) == ["ProtocolName", "InstitutionName"])
+        #expect(fromFile.extraIndexedAttributes.map(\.level) == [.series, .study])
         let fromEnvironment = try ServerConfiguration.load(
             file: file, environment: ["APUS_EXTRA_INDEXED_TAGS": "instance:AcquisitionDate, patient:00101001"])
         #expect(fromEnvironment.extraIndexedAttributes.map(\.tag) == [.acquisitionDate, .otherPatientNames])

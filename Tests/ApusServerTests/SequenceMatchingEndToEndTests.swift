@@ -1,6 +1,7 @@
 import Archive
 import DICOM
 import Foundation
+import NIOCore
 import Testing
 
 @testable import ApusServer
@@ -55,15 +56,17 @@ struct SequenceMatchingEndToEndTests {
             let find = { (keys: [String]) in try await ExtraIndexedTagsEndToEndTests.findscu(port: port, keys) }
             let pending = ExtraIndexedTagsEndToEndTests.pending
 
-            // One item matches: only that item comes back, with the keys asked for.
+            // One item matches: only that item comes back, with the keys asked for (DCMTK shows
+            // the padding of odd-length values: `[SPS-2 ]`).
             let single = try await find([
                 "QueryRetrieveLevel=SERIES", "SeriesInstanceUID",
                 "RequestAttributesSequence[0].ScheduledProcedureStepID=SPS-2",
                 "RequestAttributesSequence[0].RequestedProcedureID",
             ])
             #expect(pending(single) == 1, "\(single)")
-            #expect(single.contains("2.25.72000.1") && single.contains("[SPS-2]") && single.contains("[RP-2]"))
-            #expect(!single.contains("[SPS-1]") && !single.contains("[RP-1]"), "\(single)")
+            #expect(
+                single.contains("2.25.72000.1") && single.contains("[SPS-2") && single.contains("[RP-2"), "\(single)")
+            #expect(!single.contains("[SPS-1") && !single.contains("[RP-1"), "\(single)")
 
             // Wild cards inside the item: every series with a matching step.
             let wild = try await find([
@@ -86,7 +89,7 @@ struct SequenceMatchingEndToEndTests {
             ])
             #expect(pending(whole) == 1, "\(whole)")
             for request in Self.requests[0] {
-                #expect(whole.contains("[\(request.step)]") && whole.contains("[\(request.procedure)]"), "\(whole)")
+                #expect(whole.contains("[\(request.step)") && whole.contains("[\(request.procedure)"), "\(whole)")
             }
             let everything = try await find([
                 "QueryRetrieveLevel=SERIES", "SeriesInstanceUID", "RequestAttributesSequence",
