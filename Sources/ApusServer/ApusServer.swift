@@ -96,8 +96,11 @@ public struct ApusServer: Sendable {
             try await withBlobStore(index: index) { blobs in
                 var archiveConfiguration = Archive.Configuration()
                 archiveConfiguration.duplicatePolicy = configuration.duplicatePolicy
-                return try await body(
-                    Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger))
+                archiveConfiguration.extraAttributes = configuration.extraIndexedAttributes
+                let archive = Archive(index: index, blobs: blobs, configuration: archiveConfiguration, logger: logger)
+                // Before any association: queries on an extra attribute see every entity's value.
+                try await archive.fillExtraAttributes()
+                return try await body(archive)
             }
         }
     }
@@ -145,7 +148,7 @@ public struct ApusServer: Sendable {
             return try await body(PostgresBlobStore(index: postgres))
         }
         guard let s3 = try configuration.s3Configuration() else {
-            return try await body(try await FileBlobStore(root: configuration.dataDirectory + "/files"))
+            return try await FileBlobStore.with(root: configuration.dataDirectory + "/files") { try await body($0) }
         }
         return try await S3BlobStore.with(configuration: s3, logger: logger) { store in
             try await StorageProbe.check(store, configuration: s3)

@@ -35,10 +35,10 @@ struct ArchiveQueryService: QueryService {
 /// Pulls one response at a time from the archive's result stream. When the peer cancels, the
 /// stream stops asking, and the index's cursor stops with it.
 private actor ResponseCursor {
-    private var iterator: AsyncMapSequence<AsyncThrowingStream<IndexRow, any Error>, DataSet>.AsyncIterator
+    private var iterator: AsyncThrowingStream<DataSet, any Error>.AsyncIterator
     private let started = DispatchTime.now().uptimeNanoseconds
 
-    init(_ iterator: AsyncMapSequence<AsyncThrowingStream<IndexRow, any Error>, DataSet>.AsyncIterator) {
+    init(_ iterator: AsyncThrowingStream<DataSet, any Error>.AsyncIterator) {
         self.iterator = iterator
     }
 

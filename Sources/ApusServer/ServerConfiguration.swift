@@ -71,6 +71,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var httpRequestTimeout: Duration? = .seconds(3600)
     /// An HTTP connection silent this long while a request is read, or between requests, is closed.
     public var httpIdleTimeout: Duration? = .seconds(120)
+    /// Attributes indexed beyond the built-in ones, each at one level (`ExtraAttributes`).
+    public var extraIndexedAttributes: [IndexedAttribute] = []
     /// The standard AWS variables (`awsVariables`) as they were at load time, for what an
     /// `s3://` storage setting leaves out.
     public var awsEnvironment: [String: String] = [:]
@@ -117,7 +119,12 @@ public struct ServerConfiguration: Sendable, Equatable {
                 throw ConfigurationError(setting: file, problem: "the configuration must be a JSON object")
             }
             for (key, value) in settings {
-                let text = key == "peers" ? try peersText(value, source: "\(file): \(key)") : "\(value)"
+                let text: String
+                switch key {
+                case "peers": text = try peersText(value, source: "\(file): \(key)")
+                case "extraIndexedTags": text = try extraIndexedTagsText(value, source: "\(file): \(key)")
+                default: text = "\(value)"
+                }
                 try configuration.apply(key: key, value: text, source: "\(file): \(key)")
             }
         }
@@ -149,7 +156,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_TLS_CA_FILE", "tlsCAFile"), ("APUS_DICOM_TLS_VERIFY_PEER", "dicomTLSVerifyPeer"),
         ("APUS_TLS_RELOAD_SECONDS", "tlsReloadSeconds"),
         ("APUS_STORAGE", "storage"), ("APUS_S3_ACCESS_KEY_ID", "s3AccessKeyID"),
-        ("APUS_S3_SECRET_ACCESS_KEY", "s3SecretAccessKey"),
+        ("APUS_S3_SECRET_ACCESS_KEY", "s3SecretAccessKey"), ("APUS_EXTRA_INDEXED_TAGS", "extraIndexedTags"),
         ("APUS_CORS_ORIGINS", "corsOrigins"), ("APUS_MAX_REQUEST_SIZE", "maximumRequestSize"),
         ("APUS_HTTP_REQUEST_TIMEOUT", "httpRequestTimeout"), ("APUS_HTTP_IDLE_TIMEOUT", "httpIdleTimeout"),
     ]
@@ -166,6 +173,24 @@ public struct ServerConfiguration: Sendable, Equatable {
                 throw ConfigurationError(setting: source, problem: "peer \(title) needs a host and a port")
             }
             entries.append("\(title)@\(host):\(port)")
+        }
+        return entries.joined(separator: ",")
+    }
+
+    /// The file's `{"study": ["InstitutionName"], "series": ["00181030"]}` (or the
+    /// environment's text itself) in the environment's `study:InstitutionName,…` form.
+    static func extraIndexedTagsText(_ value: Any, source: String) throws(ConfigurationError) -> String {
+        if let text = value as? String { return text }
+        guard let levels = value as? [String: Any] else {
+            throw ConfigurationError(setting: source, problem: "an object of levels, each with a list of attributes")
+        }
+        var entries: [String] = []
+        for (level, attributes) in levels.sorted(by: { $0.key < $1.key }) {
+            guard let names = attributes as? [String] else {
+                throw ConfigurationError(setting: source, problem: "\(level) needs a list of keywords or tags")
+            }
+            // `(0018,1030)` and `0018,1030` as `00181030`: commas separate the entries.
+            entries += names.map { "\(level):\($0.filter { !"(),".contains($0) })" }
         }
         return entries.joined(separator: ",")
     }
@@ -296,6 +321,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "storage": storage = try StorageSetting.parse(value, source: source)
         case "s3AccessKeyID": s3AccessKeyID = value.isEmpty ? nil : value
         case "s3SecretAccessKey": s3SecretAccessKey = value.isEmpty ? nil : value
+        case "extraIndexedTags":
+            do {
+                extraIndexedAttributes = try ExtraAttributes.parse(value)
+            } catch {
+                throw ConfigurationError(setting: source, problem: error.description)
+            }
         default:
             throw ConfigurationError(setting: source, problem: "unknown setting '\(key)'")
         }

@@ -18,11 +18,13 @@ public struct Archive: Sendable {
         /// Blobs younger than this (seconds) are never swept as orphans: they may belong to
         /// a store in progress, here or in another replica.
         public var orphanGracePeriod: Double
+        /// Attributes indexed beyond the catalog (`ExtraAttributes`).
+        public var extraAttributes: [IndexedAttribute]
 
         public init(
             duplicatePolicy: DuplicatePolicy = .keep, maximumQueryResults: Int = 10_000,
             caseInsensitivePersonNames: Bool = true, metadataEncoding: InstanceMetadata.Encoding = .deflatedJSON,
-            bulkDataThreshold: Int = 1024, orphanGracePeriod: Double = 3600
+            bulkDataThreshold: Int = 1024, orphanGracePeriod: Double = 3600, extraAttributes: [IndexedAttribute] = []
         ) {
             self.duplicatePolicy = duplicatePolicy
             self.maximumQueryResults = maximumQueryResults
@@ -30,6 +32,7 @@ public struct Archive: Sendable {
             self.metadataEncoding = metadataEncoding
             self.bulkDataThreshold = bulkDataThreshold
             self.orphanGracePeriod = orphanGracePeriod
+            self.extraAttributes = extraAttributes
         }
     }
 

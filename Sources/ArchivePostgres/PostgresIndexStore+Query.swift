@@ -14,6 +14,10 @@ extension PostgresIndexStore {
             tags.append(attribute.tag)
             expressions.append("\(PostgresColumns.qualified(attribute))::text")
         }
+        for attribute in query.requestedExtras {
+            tags.append(attribute.tag)
+            expressions.append(PostgresExtraValues.value(attribute))
+        }
         for computed in query.requestedComputed {
             tags.append(computed.tag)
             expressions.append("(\(Self.expression(for: computed)))::text")

@@ -88,6 +88,20 @@ struct PostgresRegistrar {
             throw RetryableConflict()
         }
         try await writeMetadata(registration.metadata, instancePK: instancePK)
+        if !registration.extraValues.isEmpty {
+            // Entities created now take the values of their first instance, as the columns do.
+            var created: [QueryLevel: Int] = [.image: instancePK]
+            for (kind, resource) in changes where kind == .created {
+                switch resource.level {
+                case .patient: created[.patient] = patientPK
+                case .study: created[.study] = studyPK
+                case .series: created[.series] = series.pk
+                case .image: break
+                }
+            }
+            try await PostgresExtraValues.insert(
+                PostgresExtraValues.rows(of: registration, entities: created), on: connection, logger: logger)
+        }
         changes.append((.created, registration.path(at: .image)))
         try await PostgresChangeLog.append(changes, on: connection, logger: logger)
         return .commit(.registered(registration.storedInstance))
@@ -172,6 +186,7 @@ struct PostgresRegistrar {
                     unsafeSQL: "UPDATE instances SET \(assignments.joined(separator: ", ")) WHERE pk = $\(binds.count)",
                     binds: binds), logger: logger)
             try await writeMetadata(registration.metadata, instancePK: existing.pk)
+            try await PostgresExtraValues.replace(registration, instancePK: existing.pk, on: connection, logger: logger)
             try await PostgresChangeLog.append(
                 [(.updated, registration.path(at: .image))], on: connection, logger: logger)
             return .commit(.overwritten(registration.storedInstance, previousBlob: existing.instance.blobKey))

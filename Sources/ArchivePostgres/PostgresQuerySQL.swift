@@ -41,6 +41,11 @@ struct PostgresQuerySQL {
                 predicate(
                     match.rule, attribute: attribute, column: PostgresColumns.qualified(attribute),
                     keyColumn: PostgresColumns.qualifiedKey(attribute), caseInsensitive: caseInsensitive))
+        case .extra(let attribute):
+            let inner = predicate(
+                match.rule.comparingIntegersAsText, attribute: attribute, column: "x.value",
+                keyColumn: "x.value_key", caseInsensitive: caseInsensitive)
+            whereClauses.append(PostgresExtraValues.matching(attribute, predicate: inner))
         case .anyDescendant(let attribute):
             // ModalitiesInStudy and SOPClassesInStudy: some series (or instance) of the study.
             let inner = predicate(

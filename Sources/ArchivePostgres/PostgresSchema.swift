@@ -40,6 +40,8 @@ enum PostgresSchema {
         // without one; `PostgresResourceIDFill` computes the missing ones (at start and when a
         // look-up misses), since PostgreSQL has no SHA-1 without an extension.
         Migration(version: 3, compatibleFrom: 1, transactional: false, statements: resourceIDs),
+        // Expand only: new tables and triggers that delete from them.
+        Migration(version: 4, compatibleFrom: 1, transactional: true, statements: extraValues),
         // Expand only: nullable columns, which builds before it don't write.
         Migration(version: 5, compatibleFrom: 1, transactional: true, statements: changePaths),
     ]

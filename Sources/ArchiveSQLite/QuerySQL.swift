@@ -35,6 +35,11 @@ struct QuerySQL {
                 predicate(
                     match.rule, attribute: attribute, column: Columns.qualified(attribute),
                     keyColumn: Columns.qualifiedKey(attribute), caseInsensitive: caseInsensitive))
+        case .extra(let attribute):
+            let inner = predicate(
+                match.rule.comparingIntegersAsText, attribute: attribute, column: "x.value",
+                keyColumn: "x.value_key", caseInsensitive: caseInsensitive)
+            whereClauses.append(ExtraValues.matching(attribute, predicate: inner))
         case .anyDescendant(let attribute):
             // ModalitiesInStudy and SOPClassesInStudy: some series (or instance) of the study.
             let inner = predicate(

@@ -4,7 +4,7 @@ import SQLiteNIO
 
 extension SQLiteIndexStore {
     public func instance(sopInstanceUID: String) async throws -> StoredInstance? {
-        let rows = try await reader.query(
+        let rows = try await reader.rows(
             """
             SELECT \(StoredInstanceRow.columns) FROM \(QuerySQL.from(.image)) WHERE i.SOPInstanceUID = ?
             """, [.text(sopInstanceUID)])
@@ -12,7 +12,7 @@ extension SQLiteIndexStore {
     }
 
     public func metadata(sopInstanceUID: String) async throws -> InstanceMetadata? {
-        let rows = try await reader.query(
+        let rows = try await reader.rows(
             """
             SELECT m.encoding, m.bytes FROM instance_metadata m JOIN instances i ON i.pk = m.instance_pk
             WHERE i.SOPInstanceUID = ?
@@ -26,7 +26,7 @@ extension SQLiteIndexStore {
 
     public func referencedBlobs(among keys: [BlobKey]) async throws -> Set<BlobKey> {
         guard !keys.isEmpty else { return [] }
-        let rows = try await reader.query(
+        let rows = try await reader.rows(
             "SELECT blob_key FROM instances WHERE blob_key IN (SELECT value FROM json_each(?))",
             [.text(QuerySQL.jsonArray(keys.map(\.rawValue)))])
         return Set(rows.compactMap { $0.column("blob_key")?.string.flatMap(BlobKey.init) })
@@ -45,7 +45,7 @@ extension SQLiteIndexStore {
     }
 
     public func statistics() async throws -> IndexStatistics {
-        let rows = try await reader.query(
+        let rows = try await reader.rows(
             """
             SELECT (SELECT count(*) FROM patients) AS patients, (SELECT count(*) FROM studies) AS studies,
                 (SELECT count(*) FROM series) AS series, (SELECT count(*) FROM instances) AS instances,
@@ -73,7 +73,7 @@ struct Deleter {
     func delete(_ resource: ResourceSelector) async throws -> [BlobKey] {
         let (filter, binds) = Self.filter(for: resource)
         // The instances to remove, with their parents, before anything goes.
-        let rows = try await connection.query(
+        let rows = try await connection.rows(
             """
             SELECT i.pk AS instance_pk, i.blob_key, i.SOPInstanceUID, se.pk AS series_pk, se.SeriesInstanceUID,
                 st.pk AS study_pk, st.StudyInstanceUID, p.pk AS patient_pk, p.PatientID, p.IssuerOfPatientID
@@ -86,8 +86,8 @@ struct Deleter {
         var patients: [Int: ResourcePath] = [:]
         for row in rows {
             guard let pk = row.column("instance_pk")?.integer else { continue }
-            _ = try await connection.query("DELETE FROM instance_metadata WHERE instance_pk = ?", [.integer(pk)])
-            _ = try await connection.query("DELETE FROM instances WHERE pk = ?", [.integer(pk)])
+            _ = try await connection.rows("DELETE FROM instance_metadata WHERE instance_pk = ?", [.integer(pk)])
+            _ = try await connection.rows("DELETE FROM instances WHERE pk = ?", [.integer(pk)])
             if let key = row.column("blob_key")?.string.flatMap(BlobKey.init) { keys.append(key) }
             let patient = PatientIdentity(
                 patientID: row.column("PatientID")?.string ?? "", issuer: row.column("IssuerOfPatientID")?.string ?? "")
@@ -117,7 +117,7 @@ struct Deleter {
 
     /// Removes a series, study or patient row that has no instances left.
     private func removeIfEmpty(_ table: String, pk: Int) async throws -> Bool {
-        let rows = try await connection.query(
+        let rows = try await connection.rows(
             "DELETE FROM \(table) WHERE pk = ? AND instance_count = 0 RETURNING pk", [.integer(pk)])
         return !rows.isEmpty
     }

@@ -13,6 +13,10 @@ extension SQLiteIndexStore {
             outputs.append(("a\(index)", attribute.tag))
             expressions.append("\(Columns.qualified(attribute)) AS a\(index)")
         }
+        for (index, attribute) in query.requestedExtras.enumerated() {
+            outputs.append(("e\(index)", attribute.tag))
+            expressions.append("\(ExtraValues.value(attribute)) AS e\(index)")
+        }
         for (index, computed) in query.requestedComputed.enumerated() {
             outputs.append(("c\(index)", computed.tag))
             expressions.append("\(Self.expression(for: computed)) AS c\(index)")
@@ -23,7 +27,7 @@ extension SQLiteIndexStore {
         let cursor = PagedCursor<IndexRow>(limit: query.limit, offset: query.offset, pageSize: configuration.pageSize) {
             after, offset, count in
             let (text, binds) = Self.page(base, alias: alias, sql: sql, after: after, offset: offset, count: count)
-            return try await self.reader.query(text, binds).map { row in
+            return try await self.reader.rows(text, binds).map { row in
                 var values: [Tag: String] = [:]
                 for (name, tag) in names {
                     if let value = Columns.text(row.column(name)) { values[tag] = value }
@@ -41,7 +45,7 @@ extension SQLiteIndexStore {
             limit: query.limit, offset: query.offset, pageSize: configuration.pageSize
         ) { after, offset, count in
             let (text, binds) = Self.page(base, alias: "i", sql: sql, after: after, offset: offset, count: count)
-            return try await self.reader.query(text, binds).map { row in
+            return try await self.reader.rows(text, binds).map { row in
                 (row.column("pk")?.integer ?? 0, try StoredInstanceRow.decode(row))
             }
         }
@@ -56,7 +60,7 @@ extension SQLiteIndexStore {
             limit: query.limit, offset: query.offset, pageSize: configuration.pageSize
         ) { after, offset, count in
             let (text, binds) = Self.page(base, alias: "i", sql: sql, after: after, offset: offset, count: count)
-            return try await self.reader.query(text, binds).map { row in
+            return try await self.reader.rows(text, binds).map { row in
                 guard let pk = row.column("pk")?.integer, let code = row.column("encoding")?.integer,
                     let encoding = InstanceMetadata.Encoding(rawValue: code), let bytes = row.column("bytes")?.blob
                 else { throw IndexStoreError.corrupt("metadata row with an unknown encoding") }

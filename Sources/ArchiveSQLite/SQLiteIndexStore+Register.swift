@@ -31,33 +31,43 @@ struct Registrar {
     let connection: SQLiteConnection
 
     func register(_ registration: InstanceRegistration) async throws -> RegistrationOutcome {
-        if let existing = try await existingInstance(registration.sopInstanceUID) {
+        // One statement finds whatever of the instance, its study (with the patient) and its
+        // series is indexed already: each statement is a trip to the thread pool.
+        let known = try await connection.rows(
+            """
+            SELECT i.pk AS instance_pk, st.pk AS study_pk, st.patient_pk, p.PatientID, p.IssuerOfPatientID,
+                se.pk AS series_pk, sst.StudyInstanceUID AS series_study
+            FROM (SELECT 1)
+            LEFT JOIN instances i ON i.SOPInstanceUID = ?
+            LEFT JOIN studies st ON st.StudyInstanceUID = ?
+            LEFT JOIN patients p ON p.pk = st.patient_pk
+            LEFT JOIN series se ON se.SeriesInstanceUID = ?
+            LEFT JOIN studies sst ON sst.pk = se.study_pk
+            """,
+            [
+                .text(registration.sopInstanceUID), .text(registration.studyInstanceUID),
+                .text(registration.seriesInstanceUID),
+            ]
+        ).first
+        if known?.column("instance_pk")?.integer != nil,
+            let existing = try await existingInstance(registration.sopInstanceUID)
+        {
             return try await duplicate(registration, existing: existing)
         }
         var changes: [(Change.Kind, ResourcePath)] = []
-        let study = try await connection.query(
-            """
-            SELECT st.pk, st.patient_pk, p.PatientID, p.IssuerOfPatientID FROM studies st
-            JOIN patients p ON p.pk = st.patient_pk WHERE st.StudyInstanceUID = ?
-            """, [.text(registration.studyInstanceUID)]
-        ).first
-        if let study {
+        let knownStudyPK = known?.column("study_pk")?.integer
+        if knownStudyPK != nil {
             let indexed = PatientIdentity(
-                patientID: study.column("PatientID")?.string ?? "",
-                issuer: study.column("IssuerOfPatientID")?.string ?? "")
+                patientID: known?.column("PatientID")?.string ?? "",
+                issuer: known?.column("IssuerOfPatientID")?.string ?? "")
             guard indexed == registration.patient else {
                 return .refused(
                     .studyBelongsToAnotherPatient(
                         study: registration.studyInstanceUID, indexed: indexed, received: registration.patient))
             }
         }
-        let series = try await connection.query(
-            """
-            SELECT se.pk, st.StudyInstanceUID FROM series se JOIN studies st ON st.pk = se.study_pk
-            WHERE se.SeriesInstanceUID = ?
-            """, [.text(registration.seriesInstanceUID)]
-        ).first
-        if let series, let indexedStudy = series.column("StudyInstanceUID")?.string,
+        let knownSeriesPK = known?.column("series_pk")?.integer
+        if knownSeriesPK != nil, let indexedStudy = known?.column("series_study")?.string,
             indexedStudy != registration.studyInstanceUID
         {
             return .refused(
@@ -67,33 +77,41 @@ struct Registrar {
         }
 
         let patientPK: Int
-        if let known = study?.column("patient_pk")?.integer {
+        if knownStudyPK != nil, let known = known?.column("patient_pk")?.integer {
             patientPK = known
-        } else if let known = try await connection.query(
+        } else if let existing = try await connection.rows(
             "SELECT pk FROM patients WHERE PatientID = ? AND IssuerOfPatientID = ?",
             [.text(registration.patient.patientID), .text(registration.patient.issuer)]
         ).first?.column("pk")?.integer {
-            patientPK = known
+            patientPK = existing
         } else {
             patientPK = try await insert(.patient, registration, parent: nil)
             changes.append((.created, registration.path(at: .patient)))
         }
         let studyPK: Int
-        if let known = study?.column("pk")?.integer {
-            studyPK = known
+        if let knownStudyPK {
+            studyPK = knownStudyPK
         } else {
             studyPK = try await insert(.study, registration, parent: ("patient_pk", patientPK))
             changes.append((.created, registration.path(at: .study)))
         }
         let seriesPK: Int
-        if let known = series?.column("pk")?.integer {
-            seriesPK = known
+        if let knownSeriesPK {
+            seriesPK = knownSeriesPK
         } else {
             seriesPK = try await insert(.series, registration, parent: ("study_pk", studyPK))
             changes.append((.created, registration.path(at: .series)))
         }
         let instancePK = try await insert(.image, registration, parent: ("series_pk", seriesPK))
         try await writeMetadata(registration.metadata, instancePK: instancePK, replacing: false)
+        if !registration.extraValues.isEmpty {
+            // Entities created now take the values of their first instance, as the columns do.
+            var created: [QueryLevel: Int] = [.image: instancePK]
+            if knownSeriesPK == nil { created[.series] = seriesPK }
+            if knownStudyPK == nil { created[.study] = studyPK }
+            if changes.contains(where: { $0.0 == .created && $0.1.level == .patient }) { created[.patient] = patientPK }
+            try await ExtraValues.insert(registration, entities: created, on: connection)
+        }
         changes.append((.created, registration.path(at: .image)))
         try await ChangeLog.append(changes, on: connection)
         return .registered(registration.storedInstance)
@@ -102,7 +120,7 @@ struct Registrar {
     /// The instance row for a SOP Instance UID already indexed.
     private func existingInstance(_ sopInstanceUID: String) async throws -> (pk: Int, instance: StoredInstance)? {
         guard
-            let row = try await connection.query(
+            let row = try await connection.rows(
                 """
                 SELECT \(StoredInstanceRow.columns)
                 FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk
@@ -135,9 +153,10 @@ struct Registrar {
             columns.append(("blob_key", .text(registration.blobKey.rawValue)))
             columns.append(("size", .integer(registration.size)))
             let assignments = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
-            _ = try await connection.query(
+            _ = try await connection.rows(
                 "UPDATE instances SET \(assignments) WHERE pk = ?", columns.map(\.1) + [.integer(existing.pk)])
             try await writeMetadata(registration.metadata, instancePK: existing.pk, replacing: true)
+            try await ExtraValues.replace(registration, instancePK: existing.pk, on: connection)
             try await ChangeLog.append([(.updated, registration.path(at: .image))], on: connection)
             return .overwritten(registration.storedInstance, previousBlob: existing.instance.blobKey)
         }
@@ -156,7 +175,7 @@ struct Registrar {
         }
         let names = columns.map(\.0).joined(separator: ", ")
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let rows = try await connection.query(
+        let rows = try await connection.rows(
             "INSERT INTO \(Columns.table(level)) (\(names)) VALUES (\(placeholders)) RETURNING pk", columns.map(\.1))
         guard let pk = rows.first?.column("pk")?.integer else {
             throw SQLiteIndexError.internalInconsistency("INSERT INTO \(Columns.table(level)) returned no pk")
@@ -166,7 +185,7 @@ struct Registrar {
 
     private func writeMetadata(_ metadata: InstanceMetadata, instancePK: Int, replacing: Bool) async throws {
         let verb = replacing ? "INSERT OR REPLACE" : "INSERT"
-        _ = try await connection.query(
+        _ = try await connection.rows(
             "\(verb) INTO instance_metadata (instance_pk, encoding, bytes) VALUES (?, ?, ?)",
             [.integer(instancePK), .integer(metadata.encoding.rawValue), .blob(metadata.bytes)])
     }

@@ -56,16 +56,16 @@ public final class SQLiteIndexStore: IndexStore {
             storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
         var readers: [SQLiteConnection] = []
         do {
-            _ = try await writerConnection.query("PRAGMA journal_mode = WAL", [])
-            _ = try await writerConnection.query(
+            _ = try await writerConnection.rows("PRAGMA journal_mode = WAL", [])
+            _ = try await writerConnection.rows(
                 configuration.synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", [])
-            _ = try await writerConnection.query("PRAGMA foreign_keys = ON", [])
+            _ = try await writerConnection.rows("PRAGMA foreign_keys = ON", [])
             try await Migrator.migrate(writerConnection, logger: logger)
             for _ in 0..<max(1, configuration.readers) {
                 let reader = try await SQLiteConnection.open(
                     storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
                 readers.append(reader)
-                _ = try await reader.query("PRAGMA query_only = ON", [])
+                _ = try await reader.rows("PRAGMA query_only = ON", [])
             }
         } catch {
             for reader in readers { try? await reader.close() }

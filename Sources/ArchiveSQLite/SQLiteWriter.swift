@@ -100,7 +100,7 @@ actor SQLiteWriter {
     }
 
     private func execute(_ sql: String) async throws {
-        _ = try await connection.query(sql, [])
+        _ = try await connection.rows(sql, [])
     }
 }
 

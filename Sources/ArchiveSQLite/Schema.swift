@@ -26,6 +26,7 @@ enum Schema {
         // REST ids (`ResourceID`) of every row, looked up by the REST API; the rows stored
         // before this version get theirs computed in Swift (SQLite has no SHA-1).
         Migration(version: 2, statements: version2, fill: { try await ResourceIDFill.fill(on: $0) }),
+        Migration(version: 3, statements: extraValues),
         Migration(version: 4, statements: changePaths),
     ]
 

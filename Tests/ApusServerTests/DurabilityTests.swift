@@ -169,7 +169,9 @@ struct ServerProcess {
             let data = handle.availableData
             if data.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             text += String(decoding: data, as: UTF8.self)
-            if let dicom = port(after: #":\d+ aeTitle="#), let http = port(after: #"port=\d+ \[ApusServer\] HTTP listening"#) {
+            if let dicom = port(after: #":\d+ aeTitle="#),
+                let http = port(after: #"port=\d+ \[ApusServer\] HTTP listening"#)
+            {
                 return (dicom, http)
             }
             if !process.isRunning { break }

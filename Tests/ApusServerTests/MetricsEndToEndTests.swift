@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// `/metrics` of the real `apus serve`: the Prometheus text the ServiceMonitor in deploy/
@@ -27,7 +27,9 @@ import FoundationNetworking
         #expect(metrics.contentType.hasPrefix("text/plain"))
         let samples = Self.samples(metrics.body)
         #expect(samples["apus_instances_stored_total"] == 2)
-        let bytes = try files.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int ?? 0) }
+        let bytes = try files.reduce(0) {
+            $0 + (try FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int ?? 0)
+        }
         // The blobs are Part 10 files rebuilt around the received data sets: about the sources' size.
         #expect(abs((samples["apus_bytes_stored_total"] ?? 0) - Double(bytes)) < Double(bytes) / 10)
         #expect(samples["apus_dicom_associations_open"] == 0)

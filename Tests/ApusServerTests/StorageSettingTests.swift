@@ -77,7 +77,8 @@ struct StorageSettingTests {
     }
 
     @Test func secretsStayOutOfDescriptions() {
-        let credentials = S3Credentials(accessKeyID: "AKID", secretAccessKey: "very-secret", sessionToken: "zz-session-zz")
+        let credentials = S3Credentials(
+            accessKeyID: "AKID", secretAccessKey: "very-secret", sessionToken: "zz-session-zz")
         #expect(!"\(credentials)".contains("very-secret"))
         #expect(!"\(credentials)".contains("zz-session-zz"))
     }

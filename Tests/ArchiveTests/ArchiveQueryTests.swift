@@ -14,7 +14,7 @@ struct ArchiveQueryTests {
     static func rule(_ query: ArchiveQuery, _ tag: Tag) -> MatchRule? {
         query.matches.first { match in
             switch match.target {
-            case .attribute(let attribute), .anyDescendant(let attribute): attribute.tag == tag
+            case .attribute(let attribute), .anyDescendant(let attribute), .extra(let attribute): attribute.tag == tag
             }
         }?.rule
     }

@@ -60,6 +60,17 @@ struct StorageFailureTests {
             try await base.latestChangeSequence()
         }
         func statistics() async throws -> IndexStatistics { try await base.statistics() }
+        func prepareExtraAttributes(_ attributes: [IndexedAttribute]) async throws -> [IndexedAttribute] {
+            try await base.prepareExtraAttributes(attributes)
+        }
+        func extraAttributeSources(
+            _ attribute: IndexedAttribute, after: Int, limit: Int
+        ) async throws -> [ExtraAttributeSource] {
+            try await base.extraAttributeSources(attribute, after: after, limit: limit)
+        }
+        func fillExtraAttribute(_ attribute: IndexedAttribute, values: [Int: String], complete: Bool) async throws {
+            try await base.fillExtraAttribute(attribute, values: values, complete: complete)
+        }
         func close() async throws { try await base.close() }
     }
 

@@ -10,6 +10,9 @@ extension FileBlobStore {
     public func put<Chunks: AsyncSequence>(_ key: BlobKey, chunks: Chunks) async throws -> Int
     where Chunks.Element == ByteBuffer {
         let temporary = incomingDirectory + "/" + Self.randomName() + ".part"
+        if let inMemory = chunks as? ByteBufferChunks {
+            return try await put(key, buffers: inMemory.buffers, temporary: temporary)
+        }
         let descriptor = try await run(key: key, "create") {
             try POSIX.openForWriting(temporary)
         }
@@ -43,23 +46,67 @@ extension FileBlobStore {
         }
     }
 
-    /// fsync the file, rename it into place, fsync the directories whose entries changed.
-    /// Closes the descriptor whether it succeeds or not.
+    /// Bytes already in memory (C-STORE, STOW-RS, import): create, write and commit in one
+    /// trip to the thread pool rather than one per step, which for small instances costs
+    /// more than the writing.
+    private func put(_ key: BlobKey, buffers: [ByteBuffer], temporary: String) async throws -> Int {
+        let final = path(of: key)
+        return try await run(key: key, "write") {
+            let descriptor = try POSIX.openForWriting(temporary)
+            var size = 0
+            do {
+                for buffer in buffers {
+                    size += buffer.readableBytes
+                    try POSIX.writeAll(descriptor, buffer, path: temporary)
+                }
+            } catch {
+                close(descriptor)
+                _ = try? POSIX.removeFile(temporary)
+                throw error
+            }
+            do {
+                try Self.commit(descriptor: descriptor, temporary: temporary, final: final)
+            } catch {
+                _ = try? POSIX.removeFile(temporary)
+                throw error
+            }
+            return size
+        }
+    }
+
+    /// Rename the complete file into place, then fsync it and the directories whose entries
+    /// changed. Closes the descriptor whether it succeeds or not; on failure nothing stays
+    /// under the key.
+    ///
+    /// Renaming before the fsync puts the data and the new name in one journal commit of
+    /// ext4 and XFS, so the directory fsyncs that follow find nothing left to write: one
+    /// device flush per blob instead of two. Nothing refers to the key before `put`
+    /// returns (the index records it only afterwards), so a crash between the rename and
+    /// the fsync can only leave an unreferenced blob, which the orphan sweep removes.
     private static func commit(descriptor: Int32, temporary: String, final: String) throws(POSIX.Failure) {
+        let directory = parent(of: final)
+        let created: [String]
         do {
-            try POSIX.synchronize(descriptor, path: temporary)
+            created = try POSIX.makeDirectories(directory)
+            try POSIX.rename(temporary, to: final)
         } catch {
             close(descriptor)
             throw error
         }
-        close(descriptor)
-        let directory = parent(of: final)
-        let created = try POSIX.makeDirectories(directory)
-        try POSIX.rename(temporary, to: final)
-        try POSIX.synchronizeDirectory(directory)
-        // A new directory is itself an entry of its parent, which must be durable too.
-        for newDirectory in created.reversed() {
-            try POSIX.synchronizeDirectory(parent(of: newDirectory))
+        var open = true
+        do {
+            try POSIX.synchronize(descriptor, path: final)
+            close(descriptor)
+            open = false
+            try POSIX.synchronizeDirectory(directory)
+            // A new directory is itself an entry of its parent, which must be durable too.
+            for newDirectory in created.reversed() {
+                try POSIX.synchronizeDirectory(parent(of: newDirectory))
+            }
+        } catch {
+            if open { close(descriptor) }
+            _ = try? POSIX.removeFile(final)
+            throw error
         }
     }
 

@@ -42,6 +42,25 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
+    /// A store on a thread pool of its own for the length of `body`. An fsync holds its thread
+    /// for milliseconds; on the shared pool (one thread per core), which the SQLite index uses
+    /// too, the index's statements would queue behind the fsyncs of concurrent stores.
+    public static func with<Result: Sendable>(
+        root: String, threads: Int = 16, _ body: (FileBlobStore) async throws -> Result
+    ) async throws -> Result {
+        let pool = NIOThreadPool(numberOfThreads: max(1, threads))
+        pool.start()
+        let result: Result
+        do {
+            result = try await body(try await FileBlobStore(root: root, threadPool: pool))
+        } catch {
+            try? await pool.shutdownGracefully()
+            throw error
+        }
+        try await pool.shutdownGracefully()
+        return result
+    }
+
     /// The file of a key.
     func path(of key: BlobKey) -> String {
         blobsDirectory + "/" + Self.shard(of: key) + "/" + key.rawValue

@@ -48,7 +48,9 @@ extension Archive {
         dataSet: DataSet, transferSyntax: TransferSyntax, content: [ByteBuffer], policy: DuplicatePolicy
     ) async throws -> StoreResult {
         let identity: InstanceIdentity
-        switch InstanceIdentity.read(from: dataSet, transferSyntax: transferSyntax) {
+        switch InstanceIdentity.read(
+            from: dataSet, transferSyntax: transferSyntax, extraAttributes: configuration.extraAttributes)
+        {
         case .success(let read): identity = read
         case .failure(let refusal): return refuse(refusal, sopInstanceUID: dataSet.string(.sopInstanceUID))
         }
@@ -56,10 +58,13 @@ extension Archive {
             // Valid UIDs always make a valid key; this guards the invariant, not input.
             throw IndexStoreError.corrupt("no blob key for \(identity.sopInstanceUID)")
         }
-        let metadata = InstanceMetadata(
-            dataSet: dataSet, encoding: configuration.metadataEncoding,
-            bulkDataThreshold: configuration.bulkDataThreshold)
+        // The metadata (DICOM JSON, deflated) is built while the blob's fsync waits on the
+        // disk: the two take about as long for a small instance.
+        let encoding = configuration.metadataEncoding
+        let threshold = configuration.bulkDataThreshold
+        async let encoded = InstanceMetadata(dataSet: dataSet, encoding: encoding, bulkDataThreshold: threshold)
         let size = try await blobs.put(key, chunks: ByteBufferChunks(content))
+        let metadata = await encoded
         let registration = identity.registration(
             transferSyntax: transferSyntax, blobKey: key, size: size, metadata: metadata, policy: policy)
         let outcome: RegistrationOutcome

@@ -9,13 +9,14 @@ struct InstanceIdentity: Sendable, Hashable {
     var sopInstanceUID: String
     var sopClassUID: String
     var values: [Tag: String]
+    var extraValues: [IndexedAttribute: String]
 
     /// The UIDs every instance must carry, in the order they are checked.
     static let requiredUIDs: [Tag] = [.sopClassUID, .sopInstanceUID, .studyInstanceUID, .seriesInstanceUID]
 
     /// Reads and checks a data set; a refusal says which attribute is missing or malformed.
     static func read(
-        from dataSet: DataSet, transferSyntax: TransferSyntax
+        from dataSet: DataSet, transferSyntax: TransferSyntax, extraAttributes: [IndexedAttribute] = []
     ) -> Result<InstanceIdentity, StoreRefusal> {
         var uids: [Tag: String] = [:]
         for tag in requiredUIDs {
@@ -29,18 +30,22 @@ struct InstanceIdentity: Sendable, Hashable {
         for attribute in AttributeCatalog.all {
             if let value = value(of: attribute, in: dataSet) { values[attribute.tag] = value }
         }
+        var extraValues: [IndexedAttribute: String] = [:]
+        for attribute in extraAttributes {
+            if let value = value(of: attribute, in: dataSet) { extraValues[attribute] = value }
+        }
         values[.availableTransferSyntaxUID] = transferSyntax.uid.rawValue
         for (tag, uid) in uids { values[tag] = uid }
         return .success(
             InstanceIdentity(
                 patient: identity, studyInstanceUID: uids[.studyInstanceUID] ?? "",
                 seriesInstanceUID: uids[.seriesInstanceUID] ?? "", sopInstanceUID: uids[.sopInstanceUID] ?? "",
-                sopClassUID: uids[.sopClassUID] ?? "", values: values))
+                sopClassUID: uids[.sopClassUID] ?? "", values: values, extraValues: extraValues))
     }
 
     /// The indexed text of one attribute: numbers as decimal integers, everything else as
     /// decoded text with several values joined by `\`; nil when empty.
-    private static func value(of attribute: IndexedAttribute, in dataSet: DataSet) -> String? {
+    static func value(of attribute: IndexedAttribute, in dataSet: DataSet) -> String? {
         if attribute.kind == .integer { return dataSet.int(attribute.tag).map { String($0) } }
         let text = dataSet.strings(attribute.tag).joined(separator: "\\")
         return text.isEmpty ? nil : text
@@ -54,7 +59,7 @@ struct InstanceIdentity: Sendable, Hashable {
             patient: patient, studyInstanceUID: studyInstanceUID, seriesInstanceUID: seriesInstanceUID,
             sopInstanceUID: sopInstanceUID, sopClassUID: sopClassUID, values: values,
             transferSyntaxUID: transferSyntax.uid.rawValue, blobKey: blobKey, size: size, metadata: metadata,
-            policy: policy)
+            policy: policy, extraValues: extraValues)
     }
 
     /// UID-addressed with a write nonce: `<Study UID>/<SOP Instance UID>.<16 hex>.dcm`. The

@@ -20,6 +20,8 @@ public struct InstanceRegistration: Sendable, Hashable {
     public var sopClassUID: String
     /// Values of the catalog's attributes (`AttributeCatalog`), by tag, non-empty ones only.
     public var values: [Tag: String]
+    /// Values of the configured extra attributes (`ExtraAttributes`), non-empty ones only.
+    public var extraValues: [IndexedAttribute: String]
     public var transferSyntaxUID: String
     public var blobKey: BlobKey
     /// Size of the blob in bytes.
@@ -30,7 +32,7 @@ public struct InstanceRegistration: Sendable, Hashable {
     public init(
         patient: PatientIdentity, studyInstanceUID: String, seriesInstanceUID: String, sopInstanceUID: String,
         sopClassUID: String, values: [Tag: String], transferSyntaxUID: String, blobKey: BlobKey, size: Int,
-        metadata: InstanceMetadata, policy: DuplicatePolicy
+        metadata: InstanceMetadata, policy: DuplicatePolicy, extraValues: [IndexedAttribute: String] = [:]
     ) {
         self.patient = patient
         self.studyInstanceUID = studyInstanceUID
@@ -38,6 +40,7 @@ public struct InstanceRegistration: Sendable, Hashable {
         self.sopInstanceUID = sopInstanceUID
         self.sopClassUID = sopClassUID
         self.values = values
+        self.extraValues = extraValues
         self.transferSyntaxUID = transferSyntaxUID
         self.blobKey = blobKey
         self.size = size

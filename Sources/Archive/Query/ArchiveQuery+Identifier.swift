@@ -5,20 +5,31 @@ extension ArchiveQuery {
     ///
     /// Every key of this level and the levels above is honoured (relational matching, a
     /// superset of the hierarchical matching PS3.4 C.4.1.3.1 requires). A key below the
-    /// level, one the index does not keep, or a sequence is returned empty and not matched
-    /// on. Specific Character Set is never a key (C.2.2.2); values arrive decoded.
+    /// level, or one the index does not keep, is returned empty and not matched on. Sequences
+    /// are matched and returned from the stored metadata (`SequenceKey`). Specific Character
+    /// Set is never a key (C.2.2.2); values arrive decoded.
     public init(
-        identifier: DataSet, model: InformationModel, caseInsensitivePersonNames: Bool = true
+        identifier: DataSet, model: InformationModel, caseInsensitivePersonNames: Bool = true,
+        extraAttributes: [IndexedAttribute] = []
     ) throws(QueryError) {
         let levelText = identifier.string(.queryRetrieveLevel)
         guard let levelText, let level = QueryLevel(rawValue: levelText.uppercased()), model.levels.contains(level)
         else { throw .invalidLevel(levelText, model: model) }
-        self.init(model: model, level: level, caseInsensitivePersonNames: caseInsensitivePersonNames)
+        self.init(
+            model: model, level: level, caseInsensitivePersonNames: caseInsensitivePersonNames,
+            extraAttributes: extraAttributes)
         for element in identifier.elements {
             let tag = element.tag
             guard !ArchiveQuery.notKeys.contains(tag), !tag.isGroupLength, tag.group != 0x0002 else { continue }
             returnKeys.append(tag)
-            guard let match = try ArchiveQuery.keyMatch(tag, values: identifier.strings(tag), level: level) else {
+            if element.vr == .SQ {
+                sequenceKeys.append(try SequenceKey(element))
+                continue
+            }
+            guard
+                let match = try ArchiveQuery.keyMatch(
+                    tag, values: identifier.strings(tag), level: level, extraAttributes: extraAttributes)
+            else {
                 continue
             }
             matches.append(match)
@@ -30,13 +41,19 @@ extension ArchiveQuery {
 
     /// The matching key for a tag and its values, nil for universal matching or a key that
     /// is not matched on.
-    static func keyMatch(_ tag: Tag, values: [String], level: QueryLevel) throws(QueryError) -> KeyMatch? {
+    static func keyMatch(
+        _ tag: Tag, values: [String], level: QueryLevel, extraAttributes: [IndexedAttribute] = []
+    ) throws(QueryError) -> KeyMatch? {
         // Universal matching (C.2.2.2.3): no value, only empty values, or a lone `*`.
         let values = values.filter { !$0.isEmpty }
         if values.isEmpty || values == ["*"] { return nil }
         if let attribute = AttributeCatalog.attribute(for: tag) {
             guard attribute.level <= level else { return nil }
             return KeyMatch(target: .attribute(attribute), rule: try rule(for: attribute, values: values))
+        }
+        if let attribute = extraAttributes.first(where: { $0.tag == tag }) {
+            guard attribute.level <= level else { return nil }
+            return KeyMatch(target: .extra(attribute), rule: try rule(for: attribute, values: values))
         }
         if let computed = ComputedAttribute(tag: tag), computed.level <= level,
             let descendant = computed.matchedDescendant

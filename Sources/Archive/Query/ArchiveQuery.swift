@@ -18,10 +18,17 @@ public struct ArchiveQuery: Sendable, Hashable {
     public var offset: Int
     /// Person names match regardless of case (C.2.2.2.1 permits it for PN).
     public var caseInsensitivePersonNames: Bool
+    /// The configured extra attributes (`ExtraAttributes`): keys the index matches and
+    /// returns beside the catalog's.
+    public var extraAttributes: [IndexedAttribute]
+    /// Sequences of the identifier (PS3.4 C.2.2.2.6), matched and returned from the stored
+    /// metadata rather than the index.
+    public var sequenceKeys: [SequenceKey]
 
     public init(
         model: InformationModel, level: QueryLevel, matches: [KeyMatch] = [], returnKeys: [Tag] = [],
-        limit: Int? = nil, offset: Int = 0, caseInsensitivePersonNames: Bool = true
+        limit: Int? = nil, offset: Int = 0, caseInsensitivePersonNames: Bool = true,
+        extraAttributes: [IndexedAttribute] = [], sequenceKeys: [SequenceKey] = []
     ) {
         self.model = model
         self.level = level
@@ -30,6 +37,8 @@ public struct ArchiveQuery: Sendable, Hashable {
         self.limit = limit
         self.offset = offset
         self.caseInsensitivePersonNames = caseInsensitivePersonNames
+        self.extraAttributes = extraAttributes
+        self.sequenceKeys = sequenceKeys
     }
 
     /// The indexed attributes an answer carries: the return keys this level or a level above
@@ -42,6 +51,17 @@ public struct ArchiveQuery: Sendable, Hashable {
         var seen: Set<Tag> = []
         return tags.compactMap { tag in
             guard let attribute = AttributeCatalog.attribute(for: tag), attribute.level <= level,
+                seen.insert(tag).inserted
+            else { return nil }
+            return attribute
+        }
+    }
+
+    /// The extra attributes asked for that describe entities of this level or above.
+    public var requestedExtras: [IndexedAttribute] {
+        var seen: Set<Tag> = []
+        return returnKeys.compactMap { tag in
+            guard let attribute = extraAttributes.first(where: { $0.tag == tag }), attribute.level <= level,
                 seen.insert(tag).inserted
             else { return nil }
             return attribute

@@ -26,6 +26,9 @@ public struct KeyMatch: Sendable, Hashable {
         /// An attribute of some entity below: ModalitiesInStudy matches a study when one of
         /// its series has a matching Modality.
         case anyDescendant(IndexedAttribute)
+        /// A configured extra attribute (`ExtraAttributes`) of the entity or one above it,
+        /// which the index keeps apart from the catalog's columns.
+        case extra(IndexedAttribute)
     }
 
     public var target: Target
@@ -34,5 +37,17 @@ public struct KeyMatch: Sendable, Hashable {
     public init(target: Target, rule: MatchRule) {
         self.target = target
         self.rule = rule
+    }
+}
+
+extension MatchRule {
+    /// The rule with numbers as the decimal text they are kept as where a value column holds
+    /// text of any attribute (extra attributes: `ExtraAttributes`).
+    public var comparingIntegersAsText: MatchRule {
+        switch self {
+        case .integer(let value): .single(String(value))
+        case .anyOf(let rules): .anyOf(rules.map(\.comparingIntegersAsText))
+        default: self
+        }
     }
 }

@@ -65,7 +65,7 @@ public struct BlobInfo: Sendable, Hashable {
 /// Buffers already in memory as an async sequence of chunks.
 public struct ByteBufferChunks: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
-    private let buffers: [ByteBuffer]
+    let buffers: [ByteBuffer]
 
     public init(_ buffers: [ByteBuffer]) {
         self.buffers = buffers

@@ -52,6 +52,20 @@ public protocol IndexStore: Sendable {
 
     func statistics() async throws -> IndexStatistics
 
+    /// Records the configured extra attributes, forgets the values of attributes no longer
+    /// configured, and returns the configured ones not yet filled for the entities stored
+    /// before they were named.
+    func prepareExtraAttributes(_ attributes: [IndexedAttribute]) async throws -> [IndexedAttribute]
+
+    /// Entities at the attribute's level after primary key `after`, in key order, each with the
+    /// metadata of the instance that created it (the first stored): what filling reads.
+    func extraAttributeSources(_ attribute: IndexedAttribute, after: Int, limit: Int) async throws
+        -> [ExtraAttributeSource]
+
+    /// Stores values of an attribute by entity, keeping any value already there; `complete`
+    /// marks the attribute filled.
+    func fillExtraAttribute(_ attribute: IndexedAttribute, values: [Int: String], complete: Bool) async throws
+
     /// Closes connections; nothing may be called afterwards.
     func close() async throws
 }
@@ -61,6 +75,18 @@ extension IndexStore {
         let outcomes = try await register([registration])
         guard let outcome = outcomes.first else { throw IndexStoreError.missingOutcome }
         return outcome
+    }
+}
+
+/// An entity whose extra attribute is to be filled, and the metadata it is filled from.
+public struct ExtraAttributeSource: Sendable, Hashable {
+    /// The entity's primary key in the index.
+    public var entity: Int
+    public var metadata: InstanceMetadata
+
+    public init(entity: Int, metadata: InstanceMetadata) {
+        self.entity = entity
+        self.metadata = metadata
     }
 }
 

@@ -45,7 +45,9 @@ extension HTTPAPI {
         var query: ArchiveQuery
         do {
             let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-            search = try QIDORequest(level: level, parameters: parameters, scope: scope, maximumResults: maximum)
+            search = try QIDORequest(
+                level: level, parameters: parameters, scope: scope, maximumResults: maximum,
+                extraAttributes: archive.configuration.extraAttributes)
             query = try archive.query(identifier: search.identifier, model: .studyRoot)
         } catch let error as QIDORequestError {
             throw DICOMwebError.badRequest(error.description)

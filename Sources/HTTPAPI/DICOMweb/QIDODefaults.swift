@@ -36,17 +36,21 @@ enum QIDODefaults {
     /// Attributes answered by the DICOMweb layer itself rather than the index.
     static let synthesized: Set<Tag> = [.retrieveURL, .instanceAvailability, .specificCharacterSet]
 
-    /// Whether the index can return `tag` for entities at `level`: it keeps the attribute at
-    /// this level or above, or computes it.
-    static func isReturnable(_ tag: Tag, level: QueryLevel) -> Bool {
-        if let attribute = AttributeCatalog.attribute(for: tag) { return attribute.level <= level }
+    /// Whether the index can return `tag` for entities at `level`: it keeps the attribute (in
+    /// the catalog or as a configured extra one) at this level or above, or computes it.
+    static func isReturnable(_ tag: Tag, level: QueryLevel, extraAttributes: [IndexedAttribute] = []) -> Bool {
+        if let attribute = AttributeCatalog.attribute(for: tag) ?? extraAttributes.first(where: { $0.tag == tag }) {
+            return attribute.level <= level
+        }
         if let computed = ComputedAttribute(tag: tag) { return computed.level <= level }
         return false
     }
 
     /// Whether the index can match `tag` for entities at `level`.
-    static func isMatchable(_ tag: Tag, level: QueryLevel) -> Bool {
-        if let attribute = AttributeCatalog.attribute(for: tag) { return attribute.level <= level }
+    static func isMatchable(_ tag: Tag, level: QueryLevel, extraAttributes: [IndexedAttribute] = []) -> Bool {
+        if let attribute = AttributeCatalog.attribute(for: tag) ?? extraAttributes.first(where: { $0.tag == tag }) {
+            return attribute.level <= level
+        }
         if let computed = ComputedAttribute(tag: tag) {
             return computed.level <= level && computed.matchedDescendant != nil
         }
@@ -54,9 +58,9 @@ enum QIDODefaults {
     }
 
     /// Everything the index can return at `level`, for `includefield=all`.
-    static func all(level: QueryLevel) -> [Tag] {
+    static func all(level: QueryLevel, extraAttributes: [IndexedAttribute] = []) -> [Tag] {
         // Patient-level counts belong to the Patient Root model, which QIDO-RS does not have.
-        AttributeCatalog.all.filter { $0.level <= level }.map(\.tag)
+        (AttributeCatalog.all + extraAttributes).filter { $0.level <= level }.map(\.tag)
             + ComputedAttribute.allCases.filter { $0.level <= level && $0.level != .patient }.map(\.tag)
             + [.retrieveURL, .instanceAvailability]
     }

@@ -21,7 +21,7 @@ struct QIDORequest: Sendable {
     ///   - scope: the UIDs of the path (`/studies/{study}/series`), matched like parameters.
     init(
         level: QueryLevel, parameters: [(name: String, value: String)], scope: [Tag: String],
-        maximumResults: Int
+        maximumResults: Int, extraAttributes: [IndexedAttribute] = []
     ) throws(QIDORequestError) {
         self.level = level
         limit = nil
@@ -64,7 +64,7 @@ struct QIDORequest: Sendable {
                     continue
                 }
                 let tag = try QIDORequest.tag(named: name, parameter: name)
-                guard QIDODefaults.isMatchable(tag, level: level) else {
+                guard QIDODefaults.isMatchable(tag, level: level, extraAttributes: extraAttributes) else {
                     unsupportedMatches.append(name)
                     continue
                 }
@@ -80,10 +80,11 @@ struct QIDORequest: Sendable {
         let scopedToSeries = scope[.seriesInstanceUID] != nil
         var returnKeys = QIDODefaults.returnKeys(
             level: level, scopedToStudy: scopedToStudy, scopedToSeries: scopedToSeries)
-        if includeAll { returnKeys += QIDODefaults.all(level: level) }
+        if includeAll { returnKeys += QIDODefaults.all(level: level, extraAttributes: extraAttributes) }
         returnKeys += includes
         let unsupportedIncludes = includes.filter {
-            !QIDODefaults.isReturnable($0, level: level) && !QIDODefaults.synthesized.contains($0)
+            !QIDODefaults.isReturnable($0, level: level, extraAttributes: extraAttributes)
+                && !QIDODefaults.synthesized.contains($0)
         }
         if !unsupportedIncludes.isEmpty {
             warnings.append(
@@ -94,7 +95,9 @@ struct QIDORequest: Sendable {
         includeAvailability = returnKeys.contains(.instanceAvailability)
         identifier = try QIDORequest.identifier(
             level: level, matches: matches,
-            returnKeys: returnKeys.filter { QIDODefaults.isReturnable($0, level: level) })
+            returnKeys: returnKeys.filter {
+                QIDODefaults.isReturnable($0, level: level, extraAttributes: extraAttributes)
+            })
     }
 
     /// A `limit` value: a positive integer; one above `maximum` (or too large to be a
