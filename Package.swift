@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
+        .library(name: "DICOMImaging", targets: ["DICOMImaging"]),
         .library(name: "Archive", targets: ["Archive"]),
         .library(name: "ArchiveSQLite", targets: ["ArchiveSQLite"]),
         .library(name: "ArchiveS3", targets: ["ArchiveS3"]),
@@ -38,7 +39,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // swift-configuration support is not used (ServerConfiguration reads our settings).
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // zlib's raw inflate/deflate for the Deflated Explicit VR Little Endian transfer syntax.
@@ -60,6 +62,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Images out of pixel data: frames, modality and VOI LUTs, rendering, the PNG and JPEG
+        // encoders. NIOCore for the ByteBuffer values DICOM hands out; zlib for PNG's deflate.
+        .target(
+            name: "DICOMImaging",
+            dependencies: [
+                "CZlib",
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -130,6 +143,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 "Archive",
                 "DICOM",
+                "DICOMImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -188,6 +202,17 @@ let package = Package(
             path: "bench/ParseBenchmark",
             swiftSettings: swiftSettings
         ),
+        // DICOMImaging's rendering and encoders against numpy + Pillow (bench/README.md).
+        .executableTarget(
+            name: "RenderBenchmark",
+            dependencies: [
+                "DICOM",
+                "DICOMImaging",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "bench/RenderBenchmark",
+            swiftSettings: swiftSettings
+        ),
         // Apus's SCP and `apus serve` against Orthanc over DICOM networking (bench/README.md).
         .executableTarget(
             name: "DIMSEBenchmark",
@@ -207,6 +232,19 @@ let package = Package(
             ],
             // Read through #filePath, not bundled (Fixtures/README.md says where they come from).
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        // LUT math, the encoders (decoded back by zlib and a reference JPEG decoder in the tests),
+        // frames of pydicom's corpus, and rendering speed.
+        .testTarget(
+            name: "DICOMImagingTests",
+            dependencies: [
+                "CZlib",
+                "DICOMImaging",
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -272,6 +310,7 @@ let package = Package(
                 "Archive",
                 "ArchiveSQLite",
                 "DICOM",
+                "DICOMImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
