@@ -25,24 +25,9 @@ import Testing
     ]
 
     @Test func pixelsMatchWhatNumpyComputesFromPydicom() async throws {
-        let paths = try await PythonPeer.pydicomFiles(Self.corpus)
-        try await withTemporaryArchive { archive in
-            var stored: [String] = []
-            for path in paths {
-                let bytes = try ByteBuffer(bytes: Data(contentsOf: URL(fileURLWithPath: path)))
-                if case .stored = try await archive.store(part10: bytes) { stored.append(path) }
-            }
-            #expect(stored.count == paths.count, "stored \(stored)")
-            let storedPaths = stored
-            let api = HTTPAPI(archive: archive, logger: Logger(label: "test"))
-            try await api.application().test(.live) { client in
-                let port = try #require(client.port)
-                let result = try await PythonPeer.run(
-                    "rendered_checks.py", ["http://127.0.0.1:\(port)/dicom-web"] + storedPaths)
-                #expect(result.status == 0, "\(result)")
-                #expect(result.output.contains(" passed, 0 failed"), "\(result)")
-            }
-        }
+        let result = try await runPeerOnCorpus(Self.corpus, script: "rendered_checks.py")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.output.contains(" passed, 0 failed"), "\(result)")
     }
 
     static let instance = GeneratedInstance(

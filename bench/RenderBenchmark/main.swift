@@ -8,7 +8,7 @@
 //
 // Workloads: a generated 512×512 CT slice (12 bits stored, rescale, a window in the data set)
 // and a 512×512 RGB image, each parsed from Part 10 bytes and rendered full size to JPEG
-// (quality 90) and PNG, and to a 128×128 JPEG thumbnail. Median of K passes. Target (issue 5):
+// (quality 90) and PNG, and to a 128×128 JPEG thumbnail. Median CPU time of K passes. Target (issue 5):
 // a 512×512 CT frame to JPEG in a few milliseconds.
 import DICOM
 import DICOMImaging
@@ -80,15 +80,22 @@ func rgbImage(size: Int) -> (DataSet, [UInt8]) {
     return (dataSet, pixels)
 }
 
-/// Median milliseconds of `passes` runs of `work`, and the size of what it made.
+/// CPU time of this thread, in milliseconds: what a rendering costs whatever else the machine
+/// runs (wall time on a shared 2-core machine mostly measures the others).
+func cpuMilliseconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1e6
+}
+
+/// Median CPU milliseconds of `passes` runs of `work`, and the size of what it made.
 func measure(_ work: () throws -> [UInt8]) rethrows -> (milliseconds: Double, bytes: Int) {
     var timings: [Double] = []
     var size = 0
     for _ in 0..<passes {
-        let start = ContinuousClock.now
+        let start = cpuMilliseconds()
         size = try work().count
-        let elapsed = ContinuousClock.now - start
-        timings.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        timings.append(cpuMilliseconds() - start)
     }
     return (timings.sorted()[timings.count / 2], size)
 }
@@ -130,7 +137,7 @@ let output = pipe.fileHandleForReading.readDataToEndOfFile()
 process.waitUntilExit()
 let reference = (try? JSONSerialization.jsonObject(with: output) as? [String: Double]) ?? [:]
 
-print("| workload | Apus ms | Apus bytes | numpy + Pillow ms |")
+print("| workload | Apus CPU ms | Apus bytes | numpy + Pillow CPU ms |")
 print("|---|---:|---:|---:|")
 for (name, result) in rows {
     let pillow = reference[name].map { String(format: "%.2f", $0) } ?? "–"

@@ -67,33 +67,43 @@ public struct PNGEncoder: Sendable {
     }
 
     /// One row through filter `type` (PNG 9.2–9.4); the cost is the sum of the output bytes
-    /// read as signed values.
+    /// read as signed values. One loop per filter, so that none branches per byte.
     private static func filter(
         _ type: UInt8, _ line: UnsafeBufferPointer<UInt8>, _ above: UnsafeBufferPointer<UInt8>, bpp: Int,
         into out: UnsafeMutableBufferPointer<UInt8>
     ) -> Int {
+        let count = line.count
+        let lead = min(bpp, count)
         var cost = 0
-        for index in 0..<line.count {
-            let x = line[index]
-            let a = index >= bpp ? line[index - bpp] : 0
-            let b = above[index]
-            let c = index >= bpp ? above[index - bpp] : 0
-            let value: UInt8
-            switch type {
-            case 0: value = x
-            case 1: value = x &- a
-            case 2: value = x &- b
-            case 3: value = x &- UInt8((Int(a) + Int(b)) / 2)
-            default: value = x &- paeth(a, b, c)
-            }
+        @inline(__always) func emit(_ index: Int, _ value: UInt8) {
             out[index] = value
-            cost += Int(Int8(bitPattern: value).magnitude)
+            cost &+= Int(Int8(bitPattern: value).magnitude)
+        }
+        switch type {
+        case 0:
+            for index in 0..<count { emit(index, line[index]) }
+        case 1:
+            for index in 0..<lead { emit(index, line[index]) }
+            for index in lead..<count { emit(index, line[index] &- line[index - bpp]) }
+        case 2:
+            for index in 0..<count { emit(index, line[index] &- above[index]) }
+        case 3:
+            for index in 0..<lead { emit(index, line[index] &- above[index] / 2) }
+            for index in lead..<count {
+                emit(index, line[index] &- UInt8((UInt16(line[index - bpp]) + UInt16(above[index])) / 2))
+            }
+        default:
+            for index in 0..<lead { emit(index, line[index] &- above[index]) }
+            for index in lead..<count {
+                emit(index, line[index] &- paeth(line[index - bpp], above[index], above[index - bpp]))
+            }
         }
         return cost
     }
 
     /// The Paeth predictor (PNG 9.4): whichever of left, above and upper-left is closest to
     /// left + above - upper-left.
+    @inline(__always)
     static func paeth(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
         let p = Int(a) + Int(b) - Int(c)
         let pa = abs(p - Int(a))

@@ -38,6 +38,9 @@ enum ColorFrame {
                             }
                         }
                     }
+                case (.rgb, 0) where sampleBytes == 1 && shift == 0 && mask == 0xFF:
+                    // The common case: the frame already is what the encoders take.
+                    for index in 0..<pixels * 3 { out[index] = raw[index] }
                 case (let interpretation, let planar):
                     for pixel in 0..<pixels {
                         let indices =

@@ -81,8 +81,10 @@ def expected_image(ds, frame=1, window=None):
         pixels = pixels[frame - 1]
     photometric = ds.PhotometricInterpretation
     if photometric == "PALETTE COLOR":
-        rgb = apply_color_lut(pixels, ds)
-        return (rgb >> 8).astype(np.uint8) if rgb.dtype != np.uint8 else rgb
+        # 16-bit entries keep their high byte; 8-bit entries (even stored one to a word) as they are.
+        rgb = apply_color_lut(pixels, ds).astype(np.uint32)
+        bits = int(ds.RedPaletteColorLookupTableDescriptor[2])
+        return ((rgb >> 8) if bits == 16 else (rgb & 0xFF)).astype(np.uint8)
     if ds.SamplesPerPixel == 3:
         if ds.BitsAllocated == 16:
             return (pixels >> (int(ds.BitsStored) - 8)).astype(np.uint8)
