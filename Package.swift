@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
+        .library(name: "DICOMImaging", targets: ["DICOMImaging"]),
         .library(name: "Archive", targets: ["Archive"]),
         .library(name: "ArchiveSQLite", targets: ["ArchiveSQLite"]),
         .library(name: "ArchiveS3", targets: ["ArchiveS3"]),
@@ -61,6 +62,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Images out of pixel data: frames, modality and VOI LUTs, rendering, the PNG and JPEG
+        // encoders. NIOCore for the ByteBuffer values DICOM hands out; zlib for PNG's deflate.
+        .target(
+            name: "DICOMImaging",
+            dependencies: [
+                "CZlib",
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -137,6 +149,7 @@ let package = Package(
                 "CZlib",
                 "Archive",
                 "DICOM",
+                "DICOMImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,6 +208,17 @@ let package = Package(
             path: "bench/ParseBenchmark",
             swiftSettings: swiftSettings
         ),
+        // DICOMImaging's rendering and encoders against numpy + Pillow (bench/README.md).
+        .executableTarget(
+            name: "RenderBenchmark",
+            dependencies: [
+                "DICOM",
+                "DICOMImaging",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "bench/RenderBenchmark",
+            swiftSettings: swiftSettings
+        ),
         // What the side-by-side benchmarks share: child servers, generated instances, C-STORE
         // workloads, the table of figures.
         .target(
@@ -240,6 +264,19 @@ let package = Package(
             ],
             // Read through #filePath, not bundled (Fixtures/README.md says where they come from).
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        // LUT math, the encoders (decoded back by zlib and a reference JPEG decoder in the tests),
+        // frames of pydicom's corpus, and rendering speed.
+        .testTarget(
+            name: "DICOMImagingTests",
+            dependencies: [
+                "CZlib",
+                "DICOMImaging",
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -306,6 +343,7 @@ let package = Package(
                 "Archive",
                 "ArchiveSQLite",
                 "DICOM",
+                "DICOMImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,11 +1,3 @@
-import Archive
-import Foundation
-import HTTPAPI
-import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
-import Logging
-import NIOCore
 import Testing
 
 /// The read side of DICOMweb against dicomweb-client over a real socket, on pydicom's corpus:
@@ -20,25 +12,8 @@ import Testing
     ]
 
     @Test func dicomwebClientSearchesRetrievesAndReadsMetadata() async throws {
-        let paths = try await PythonPeer.pydicomFiles(Self.corpus)
-        try await withTemporaryArchive { archive in
-            var stored: [String] = []
-            for path in paths {
-                let bytes = try ByteBuffer(bytes: Data(contentsOf: URL(fileURLWithPath: path)))
-                if case .stored = try await archive.store(part10: bytes) { stored.append(path) }
-            }
-            #expect(stored.count == paths.count, "stored \(stored)")
-            let storedPaths = stored
-            // The server as `apus serve` runs it: dicomweb-client sends Host headers without the
-            // port, which the bulk data URIs and RetrieveURLs must survive.
-            let api = HTTPAPI(archive: archive, logger: Logger(label: "test"))
-            try await api.application().test(.live) { client in
-                let port = try #require(client.port)
-                let result = try await PythonPeer.run(
-                    "dicomweb_read_checks.py", ["http://127.0.0.1:\(port)/dicom-web"] + storedPaths)
-                #expect(result.status == 0, "\(result)")
-                #expect(result.output.contains(" passed, 0 failed"), "\(result)")
-            }
-        }
+        let result = try await runPeerOnCorpus(Self.corpus, script: "dicomweb_read_checks.py")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.output.contains(" passed, 0 failed"), "\(result)")
     }
 }

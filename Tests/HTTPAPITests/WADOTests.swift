@@ -140,6 +140,8 @@ import Testing
                 #expect(response.headers[.contentType] == "application/dicom")
                 #expect(Array(response.body.readableBytesView) == Array(stored.readableBytesView))
                 response = try await client.get("\(prefix)?\(query)&contentType=image/jpeg")
+                #expect(response.status == .ok && response.headers[.contentType] == "image/jpeg")
+                response = try await client.get("\(prefix)?\(query)&contentType=image/gif")
                 #expect(response.status == .notAcceptable)
                 #expect(response.text.contains("is not available"))
                 response = try await client.get("\(prefix)?requestType=WADO&objectUID=\(Self.single.sop)")

@@ -91,6 +91,15 @@ export async function frame(study, series, instance, number, signal) {
   return {bytes: parts[0].body, contentType: partType, transferSyntax: syntax ?? '1.2.840.10008.1.2.1'};
 }
 
+/**
+ * A WADO-RS thumbnail of a study, series or instance path (PS3.18 10.4.1.1.4), rendered by the
+ * server to fit `size`×`size` pixels: a JPEG Blob.
+ */
+export async function thumbnail(path, size, signal) {
+  const response = await request(`${path}/thumbnail?viewport=${size},${size}`, {accept: 'image/jpeg', signal});
+  return response.blob();
+}
+
 /** A WADO-RS retrieve, as the server sent it (a multipart of application/dicom parts). */
 export async function retrieve(path, signal) {
   const response = await request(path, {accept: 'multipart/related; type="application/dicom"', signal});

@@ -27,13 +27,20 @@ extension HTTPAPI {
             "media-types":["application/dicom+json","multipart/related; type=\\"application/dicom+xml\\""]},\
             "wado-rs":{"resources":["/studies/{study}","/studies/{study}/series/{series}",\
             "/studies/{study}/series/{series}/instances/{instance}","…/metadata",\
-            "…/instances/{instance}/frames/{list}","…/instances/{instance}/bulk/{path}"],\
+            "…/instances/{instance}/frames/{list}","…/instances/{instance}/bulk/{path}",\
+            "/studies/{study}/rendered","…/series/{series}/rendered","…/instances/{instance}/rendered",\
+            "…/frames/{list}/rendered","/studies/{study}/thumbnail","…/series/{series}/thumbnail",\
+            "…/instances/{instance}/thumbnail","…/frames/{list}/thumbnail"],\
             "media-types":["multipart/related; type=\\"application/dicom\\"; transfer-syntax=*",\
             "application/dicom+json","multipart/related; type=\\"application/dicom+xml\\"",\
             "multipart/related; type=\\"application/octet-stream\\"","multipart/related; type=\\"image/jpeg\\"",\
-            "application/zip"],\
-            "transcoding":false,"rendered":false},\
-            "wado-uri":{"resources":["/wado","/dicom-web/wado"],"contentType":["application/dicom"]}}
+            "application/zip","image/jpeg","image/png","multipart/related; type=\\"image/png\\""],\
+            "transcoding":false,"rendered":true,\
+            "rendering-parameters":["window=center,width,linear|linear-exact|sigmoid","viewport=vw,vh[,sx,sy,sw,sh]",\
+            "quality","accept"],\
+            "rendering":"native pixel data only: MONOCHROME1/2, RGB, YBR_FULL, YBR_FULL_422, PALETTE COLOR"},\
+            "wado-uri":{"resources":["/wado","/dicom-web/wado"],"contentType":["application/dicom","image/jpeg","image/png"],\
+            "parameters":["windowCenter","windowWidth","rows","columns","region","frameNumber","imageQuality"]}}
 
             """)
 }

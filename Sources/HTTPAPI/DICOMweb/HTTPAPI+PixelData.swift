@@ -1,5 +1,6 @@
 import Archive
 import DICOM
+import DICOMImaging
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -49,13 +50,18 @@ extension HTTPAPI {
     }
 
     /// The stored instance a path names and its Part 10 file, read whole.
-    private func readInstance(_ target: RetrieveTarget) async throws -> (StoredInstance, DICOMFile) {
+    func readInstance(_ target: RetrieveTarget) async throws -> (StoredInstance, DICOMFile) {
         guard let instance = try await storedInstances(target).first else {
             throw DICOMwebError.notFound("no \(target.description)")
         }
+        return (instance, try await readFile(of: instance))
+    }
+
+    /// The Part 10 file of a stored instance, read whole.
+    func readFile(of instance: StoredInstance) async throws -> DICOMFile {
         let bytes = try await archive.blobs.read(instance.blobKey)
         do {
-            return (instance, try DICOMFile(reading: bytes))
+            return try DICOMFile(reading: bytes)
         } catch {
             logger.error("stored instance unreadable", metadata: ["sop": "\(instance.sopInstanceUID)"])
             throw HTTPError(.internalServerError, message: "the stored instance cannot be read: \(error)")

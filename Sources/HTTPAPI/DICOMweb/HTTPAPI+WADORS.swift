@@ -28,6 +28,7 @@ extension HTTPAPI {
             try await metadata(request, try target(context))
         }
         addPixelDataRoutes(to: group)
+        addRenderedRoutes(to: group)
     }
 
     /// The target a path names, from its `study`, `series` and `instance` parameters.

@@ -262,12 +262,18 @@ def study_page(driver):
           driver.find_element(By.ID, "study-title").text)
     wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".thumb[data-loaded]")) == 2, message="thumbnails")
     states = [t.get_attribute("data-loaded") for t in driver.find_elements(By.CSS_SELECTOR, ".thumb")]
+    # Rendered by the server's thumbnail resource; drawn into a canvas to see that they hold an image.
     varied = driver.execute_script("""
-      return [...document.querySelectorAll('.thumb canvas')].map(c => {
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; const v = new Set();
+      return [...document.querySelectorAll('.thumb img')].map(img => {
+        const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+        const x = c.getContext('2d'); x.drawImage(img, 0, 0);
+        const d = x.getImageData(0, 0, c.width, c.height).data; const v = new Set();
         for (let i = 0; i < d.length; i += 4) v.add(d[i]); return v.size; });""")
-    check("study page: thumbnails load", states == ["true", "true"] and all(v > 10 for v in varied),
-          f"{states} {varied} {[t.text for t in driver.find_elements(By.CSS_SELECTOR, '.thumb')]}")
+    fetched = driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/thumbnail?viewport=128,128')).length")
+    check("study page: thumbnails load from the thumbnail resource",
+          states == ["true", "true"] and len(varied) == 2 and all(v > 10 for v in varied) and fetched >= 2,
+          f"{states} {varied} {fetched} {[t.text for t in driver.find_elements(By.CSS_SELECTOR, '.thumb')]}")
     shot(driver, "2-study")
     driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Instances of Series 1']").click()
     wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".instances tbody tr")) == 5, message="5 instances")

@@ -1,4 +1,11 @@
+import Archive
 import Foundation
+import HTTPAPI
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
 
 /// The Python scripts of Peers/ (dicomweb-client, pydicom), run to their end under coreutils'
 /// `timeout`, off the cooperative pool. A missing interpreter or package fails the test with
@@ -64,5 +71,28 @@ enum PythonPeer {
         try handle.close()
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         return Result(status: process.terminationStatus, output: text)
+    }
+}
+
+/// Stores pydicom's corpus files `names` in a fresh archive and runs a peer script against
+/// the archive served as `apus serve` serves it, over a real socket: the script gets the
+/// DICOMweb root URL and the paths of the files stored. Every file must store.
+func runPeerOnCorpus(_ names: [String], script: String) async throws -> PythonPeer.Result {
+    let paths = try await PythonPeer.pydicomFiles(names)
+    return try await withTemporaryArchive { archive in
+        var stored: [String] = []
+        for path in paths {
+            let bytes = try ByteBuffer(bytes: Data(contentsOf: URL(fileURLWithPath: path)))
+            if case .stored = try await archive.store(part10: bytes) { stored.append(path) }
+        }
+        #expect(stored.count == paths.count, "stored \(stored)")
+        let storedPaths = stored
+        // dicomweb-client sends Host headers without the port, which the bulk data URIs and
+        // RetrieveURLs must survive.
+        let api = HTTPAPI(archive: archive, logger: Logger(label: "test"))
+        return try await api.application().test(.live) { client in
+            let port = try #require(client.port)
+            return try await PythonPeer.run(script, ["http://127.0.0.1:\(port)/dicom-web"] + storedPaths)
+        }
     }
 }

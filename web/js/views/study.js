@@ -1,11 +1,10 @@
 // A study: patient and study details, its series with thumbnails, a series' instances, and
 // the tags of an instance.
 
-import {qido, metadata, instancePath, seriesPath, studyPath, retrieve, zipURL} from '../api.js';
+import {qido, metadata, instancePath, seriesPath, studyPath, retrieve, zipURL, thumbnail as thumbnailImage, ApiError} from '../api.js';
 import {Tag, text, number, formatDate, formatTime} from '../dicom-json.js';
 import {h, clear, announce, errorBox} from '../dom.js';
-import {loadFrame, limited} from '../frames.js';
-import {imageModule, defaultWindow, frameCanvas} from '../pixels.js';
+import {limited} from '../frames.js';
 import {parseMultipart} from '../multipart.js';
 import {tagTree} from './tags.js';
 
@@ -91,30 +90,27 @@ export function studyView(root, {study}) {
     limited(cards.map((c) => () => thumbnail(c.uid, c.thumb)), 3);
   }
 
+  // The server renders each series' thumbnail (its middle instance, by Instance Number); the
+  // object URLs live as long as the page.
+  const thumbnailURLs = [];
+  signal.addEventListener('abort', () => thumbnailURLs.forEach((url) => URL.revokeObjectURL(url)));
+
   async function thumbnail(series, container) {
     try {
-      const instances = await qido.instances(study, series, {includefield: Tag.InstanceNumber}, signal);
-      instances.sort((a, b) => number(a, Tag.InstanceNumber, 0) - number(b, Tag.InstanceNumber, 0));
-      const middle = instances[Math.floor((instances.length - 1) / 2)];
-      if (!middle) throw new Error('no instance');
-      const uid = text(middle, Tag.SOPInstanceUID);
-      const [meta] = await metadata(instancePath(study, series, uid), signal);
-      const image = imageModule(meta);
-      const frameNumber = Math.ceil(image.frames / 2);
-      const decoded = await loadFrame(study, series, uid, frameNumber, image);
-      const source = frameCanvas(decoded, image, defaultWindow(image, decoded));
-      const scale = Math.min(THUMBNAIL / image.columns, THUMBNAIL / image.rows);
-      const canvas = h('canvas', {width: Math.max(1, Math.round(image.columns * scale)),
-        height: Math.max(1, Math.round(image.rows * scale)), class: 'loaded'});
-      const context = canvas.getContext('2d');
-      context.imageSmoothingQuality = 'high';
-      context.drawImage(source, 0, 0, canvas.width, canvas.height);
-      clear(container).append(canvas);
+      const blob = await thumbnailImage(seriesPath(study, series), THUMBNAIL, signal);
+      const url = URL.createObjectURL(blob);
+      thumbnailURLs.push(url);
+      const image = h('img', {src: url, alt: '', class: 'loaded'});
+      await image.decode();
+      clear(container).append(image);
       container.dataset.loaded = 'true';
     } catch (error) {
       if (error.name === 'AbortError') return;
       container.dataset.loaded = 'error';
-      clear(container).append(h('span', {class: 'thumb-error'}, error.message));
+      // 406: the server cannot render this series (compressed pixel data, no image); its reason
+      // goes in the tooltip, the box says it briefly.
+      const text = error instanceof ApiError && error.status === 406 ? 'No preview' : error.message;
+      clear(container).append(h('span', {class: 'thumb-error', title: error.message}, text));
     }
   }
 

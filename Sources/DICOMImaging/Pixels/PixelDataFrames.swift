@@ -1,16 +1,15 @@
-import DICOM
-import NIOCore
+public import DICOM
+public import NIOCore
 
 /// The frames of an instance's pixel data, as WADO-RS `frames` sends them (PS3.18 8.7.3.3.2):
 /// a native frame is its slice of the value; an encapsulated frame is its fragments
 /// concatenated. Slices and fragments are views of the file's buffer, never copies.
-///
-/// (DICOMImaging will own frame access once it exists; retrieval needs only the bytes.)
-struct PixelDataFrames {
-    let frames: [ByteBuffer]
-    let isEncapsulated: Bool
+/// Rendering reads native frames from the same slices.
+public struct PixelDataFrames: Sendable {
+    public let frames: [ByteBuffer]
+    public let isEncapsulated: Bool
 
-    init(dataSet: DataSet) throws(PixelDataFrameError) {
+    public init(dataSet: DataSet) throws(PixelDataFrameError) {
         guard let element = dataSet[.pixelData] ?? dataSet[.floatPixelData] ?? dataSet[.doubleFloatPixelData] else {
             throw .noPixelData
         }
@@ -28,7 +27,7 @@ struct PixelDataFrames {
     }
 
     /// Frames by number, from 1, in the order asked.
-    func select(_ numbers: [Int]) throws(PixelDataFrameError) -> [ByteBuffer] {
+    public func select(_ numbers: [Int]) throws(PixelDataFrameError) -> [ByteBuffer] {
         var selected: [ByteBuffer] = []
         for number in numbers {
             guard number >= 1, number <= frames.count else { throw .noSuchFrame(number, count: frames.count) }
@@ -47,8 +46,10 @@ struct PixelDataFrames {
         guard rows > 0, columns > 0, samples > 0, bits > 0 else {
             throw .malformed("Rows, Columns, Samples per Pixel or Bits Allocated missing or zero")
         }
-        // Each factor is at most 65535, so the product cannot overflow.
-        let frameBits = rows * columns * samples * bits
+        // Each factor is at most 65535, so the product cannot overflow. YBR_FULL_422 keeps two
+        // samples per pixel (PS3.3 C.7.6.3.1.2: Y Y Cb Cr for each pair of pixels).
+        let is422 = dataSet.string(.photometricInterpretation) == "YBR_FULL_422"
+        let frameBits = rows * columns * (is422 && samples == 3 ? 2 : samples) * bits
         guard frameBits % 8 == 0 else {
             throw .malformed("frames of \(frameBits) bits do not start on byte boundaries")
         }
@@ -128,12 +129,12 @@ struct PixelDataFrames {
     }
 }
 
-enum PixelDataFrameError: Error, Equatable, CustomStringConvertible {
+public enum PixelDataFrameError: Error, Equatable, CustomStringConvertible {
     case noPixelData
     case noSuchFrame(Int, count: Int)
     case malformed(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .noPixelData: "the instance has no pixel data"
         case .noSuchFrame(let number, let count): "frame \(number) does not exist: the instance has \(count)"
