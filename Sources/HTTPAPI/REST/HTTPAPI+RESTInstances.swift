@@ -139,9 +139,9 @@ extension HTTPAPI {
                 answers.append(
                     try await zipEntryAnswer(instance, status: "AlreadyStored", name: name, resources: resources))
             case .refused(let reason):
-                answers.append(.object(["Name": name, "Status": "Failure", "Details": .string(reason)]))
+                answers.append(.object(["Name": name, "Status": .string("Failure"), "Details": .string(reason)]))
             case .skipped(let reason):
-                answers.append(.object(["Name": name, "Status": "Skipped", "Details": .string(reason)]))
+                answers.append(.object(["Name": name, "Status": .string("Skipped"), "Details": .string(reason)]))
             }
         }
         return RESTJSON.array(answers).response()
