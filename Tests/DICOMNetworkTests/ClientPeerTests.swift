@@ -111,4 +111,30 @@ struct ClientPeerTests {
             }
         }
     }
+
+    /// User Identity negotiation (PS3.7 D.3.3.7): pynetdicom confirms the right passcode with
+    /// its server response and rejects a wrong one.
+    @Test func pynetdicomUserIdentity() async throws {
+        try await withPynetdicom { port, _ in
+            func identity(_ passcode: String) -> UserInformation.UserIdentity {
+                UserInformation.UserIdentity(
+                    type: .usernameAndPasscode, positiveResponseRequested: true, primaryField: Array("apus".utf8),
+                    secondaryField: Array(passcode.utf8))
+            }
+            let association = try await DICOMClient.connect(
+                host: "127.0.0.1", port: port, callingAETitle: "APUS", calledAETitle: "PYSCP",
+                userIdentity: identity("secret"))
+            #expect(association.context.userIdentityServerResponse == Array("welcome apus".utf8))
+            #expect(try await association.echo() == .success)
+            try await association.release()
+            do {
+                _ = try await DICOMClient.connect(
+                    host: "127.0.0.1", port: port, callingAETitle: "APUS", calledAETitle: "PYSCP",
+                    userIdentity: identity("wrong"))
+                Issue.record("a wrong passcode was accepted")
+            } catch DICOMClientError.rejected(let reject) {
+                #expect(reject.result == .permanent)
+            }
+        }
+    }
 }

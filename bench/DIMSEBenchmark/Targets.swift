@@ -32,6 +32,8 @@ struct Endpoint: Sendable {
     let host = "127.0.0.1"
     let port: Int
     let aeTitle: String
+    /// What our client offers as its maximum PDU length.
+    var maximumPDULength: UInt32 = 131_072
 }
 
 /// C-STORE that reads each data set to its end and drops it: the SCP side of the network
@@ -47,10 +49,13 @@ struct DiscardingStorageService: StorageService {
 
 /// Runs `body` against a `DICOMServer` with `DiscardingStorageService` on a free loopback
 /// port, then cancels the server (structured: the server is a child task of this call).
-func withNoOpServer<T: Sendable>(_ body: @escaping @Sendable (Endpoint) async throws -> T) async throws -> T {
+func withNoOpServer<T: Sendable>(
+    maximumPDULength: UInt32, _ body: @escaping @Sendable (Endpoint) async throws -> T
+) async throws -> T {
     let server = DICOMServer(
         configuration: DICOMServer.Configuration(
-            host: "127.0.0.1", port: 0, policy: AssociationPolicy(aeTitle: "NOOP", maximumAssociations: 16)),
+            host: "127.0.0.1", port: 0,
+            policy: AssociationPolicy(aeTitle: "NOOP", maximumPDULength: maximumPDULength, maximumAssociations: 16)),
         storage: DiscardingStorageService())
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -63,7 +68,7 @@ func withNoOpServer<T: Sendable>(_ body: @escaping @Sendable (Endpoint) async th
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw BenchmarkError("the no-op SCP did not start") }
-        let result = try await body(Endpoint(port: port, aeTitle: "NOOP"))
+        let result = try await body(Endpoint(port: port, aeTitle: "NOOP", maximumPDULength: maximumPDULength))
         group.cancelAll()
         while try await group.next() != nil {}
         return result
@@ -153,5 +158,6 @@ func connect(_ endpoint: Endpoint, timeout: Duration = .seconds(10)) async throw
             ProposedPresentationContext(abstractSyntax: .ctImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
             ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind),
         ],
+        maximumPDULength: endpoint.maximumPDULength,
         options: DICOMClient.Options(connectTimeout: timeout, associationTimeout: timeout))
 }
