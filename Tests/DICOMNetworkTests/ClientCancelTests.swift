@@ -107,7 +107,7 @@ struct ClientCancelTests {
     /// A C-FIND whose consumer is cancelled while it waits for the next match: C-CANCEL goes
     /// at once (the service's stream ends), the loop throws CancellationError.
     @Test func findCancelledWhileWaiting() async throws {
-        let query = EndlessQuery()
+        let query = OneMatchThenWaitQuery()
         try await withServer(query: query) { port in
             let association = try await DICOMClient.connect(
                 host: "127.0.0.1", port: port, callingAETitle: "APUS", calledAETitle: "APUS",
@@ -191,7 +191,7 @@ struct ListRetrieveService: RetrieveService {
 }
 
 /// A C-FIND that yields one match, then waits until it is cancelled.
-final class EndlessQuery: QueryService {
+final class OneMatchThenWaitQuery: QueryService {
     private let terminated = AsyncStream.makeStream(of: Void.self)
 
     func find(_ request: CFindRequest, identifier: DataSet, context: AssociationContext)

@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import NIOCore
 
 /// The instances of the store workloads, made once and sent to every target. Each workload
 /// has its own study, so an archive stores every instance it is sent.
