@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import HTTPAPI
 
@@ -72,7 +73,7 @@ struct OrthancConfiguration {
     /// (1.5.8 on): remote access without `AuthenticationEnabled` turns authentication on, and
     /// authentication without users registers `orthanc`/`orthanc` — Korthweb's readiness probe
     /// logs in with it. That default is insecure, and the log says so at every start.
-    private func applyHTTPAccess(
+    private mutating func applyHTTPAccess(
         to configuration: inout ServerConfiguration,
     ) throws(ConfigurationError) {
         let remote = try boolean("RemoteAccessAllowed") ?? false
@@ -108,7 +109,7 @@ struct OrthancConfiguration {
     }
 
     /// DICOM TLS takes over the DICOM port, as in Orthanc: no plain DICOM next to it.
-    private func applyTLS(
+    private mutating func applyTLS(
         to configuration: inout ServerConfiguration, dicomPort: Int?,
     ) throws(ConfigurationError) {
         let enabled = try boolean("DicomTlsEnabled") ?? false
@@ -133,7 +134,7 @@ struct OrthancConfiguration {
     /// `["AET", "host", port(, "manufacturer")]` and `{"AET": …, "Host": …, "Port": …}`.
     /// DicomAlwaysAllowStore false (Orthanc's default is true) admits only these AE titles.
     /// DicomCheckModalityHost true admits them only from their host.
-    private func applyModalities(
+    private mutating func applyModalities(
         to configuration: inout ServerConfiguration,
     ) throws(ConfigurationError) {
         var peers: [String: ServerConfiguration.Peer] = [:]

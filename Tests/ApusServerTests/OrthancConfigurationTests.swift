@@ -1,4 +1,8 @@
+import Archive
 import Foundation
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 import Testing
 
 @testable import ApusServer
