@@ -81,11 +81,6 @@ public final class PostgresIndexStore: IndexStore {
         let client = self.client
         let logger = self.logger
         let probe = configuration.probe
-        let unreachable = { (reason: String) in
-            PostgresIndexError.unreachable(
-                host: self.configuration.client.host ?? self.configuration.client.unixSocketPath ?? "?",
-                port: self.configuration.client.port, reason: reason)
-        }
         do {
             try await withDeadline(configuration.connectTimeout) {
                 if let probe {
@@ -93,17 +88,31 @@ public final class PostgresIndexStore: IndexStore {
                 }
                 try await PostgresMigrator.migrate(client, logger: logger)
             }
-        } catch is DeadlineExceeded {
-            throw unreachable("no answer within \(configuration.connectTimeout.components.seconds) s")
-        } catch let error as PSQLError where error.code == .server {
-            throw PostgresIndexError.database(PostgresErrorText.describe(error))
-        } catch let error as PSQLError {
-            throw unreachable(PostgresErrorText.describe(error))
         } catch let error as IndexStoreError {
             throw error
         } catch {
-            // The pool's own errors (its circuit breaker after repeated connection failures).
-            throw unreachable("\(error)")
+            throw Self.startupFailure(error, configuration: configuration)
+        }
+    }
+
+    /// What went wrong reaching the database at start, in words: no answer in time, the
+    /// server's refusal (authentication, a missing database), or the connection's failure
+    /// (including the pool's circuit breaker after repeated connection failures).
+    static func startupFailure(_ error: any Error, configuration: Configuration) -> PostgresIndexError {
+        let client = configuration.client
+        let unreachable = { (reason: String) in
+            PostgresIndexError.unreachable(
+                host: client.host ?? client.unixSocketPath ?? "?", port: client.port, reason: reason)
+        }
+        switch error {
+        case is DeadlineExceeded:
+            return unreachable("no answer within \(configuration.connectTimeout.components.seconds) s")
+        case let error as PSQLError where error.code == .server:
+            return PostgresIndexError.database(PostgresErrorText.describe(error))
+        case let error as PSQLError:
+            return unreachable(PostgresErrorText.describe(error))
+        default:
+            return unreachable("\(error)")
         }
         // Outside the deadline: after the upgrade to schema version 3 this computes the id of
         // every row stored before, which takes as long as the archive is large.
