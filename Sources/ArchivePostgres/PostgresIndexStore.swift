@@ -93,6 +93,9 @@ public final class PostgresIndexStore: IndexStore {
         } catch {
             throw Self.startupFailure(error, configuration: configuration)
         }
+        // Outside the deadline: after the upgrade to schema version 3 this computes the id of
+        // every row stored before, which takes as long as the archive is large.
+        try await fillMissingResourceIDs()
     }
 
     /// What went wrong reaching the database at start, in words: no answer in time, the
@@ -114,9 +117,6 @@ public final class PostgresIndexStore: IndexStore {
         default:
             return unreachable("\(error)")
         }
-        // Outside the deadline: after the upgrade to schema version 3 this computes the id of
-        // every row stored before, which takes as long as the archive is large.
-        try await fillMissingResourceIDs()
     }
 
     public func close() async throws {
