@@ -24,9 +24,15 @@ struct ArchiveStorageService: StorageService {
             return ServiceResult(
                 status: .outOfResources, errorComment: "instance larger than \(maximumInstanceSize) bytes")
         }
-        let result = try await archive.store(
-            dataSet: bytes, transferSyntax: TransferSyntax(uid: dataSet.transferSyntax),
-            sourceAETitle: context.callingAETitle)
+        // Graceful shutdown cancels the association, which still owes this answer: once the data
+        // set is here the store runs to its end outside that cancellation, else the index (its
+        // database client honours cancellation) refuses the row after the blob is written and
+        // the peer gets A700 for an instance it sent in time. Awaited, so nothing outlives it.
+        let transferSyntax = TransferSyntax(uid: dataSet.transferSyntax)
+        let result = try await Task { [archive] in
+            try await archive.store(
+                dataSet: bytes, transferSyntax: transferSyntax, sourceAETitle: context.callingAETitle)
+        }.value
         switch result {
         case .stored, .overwritten:
             return ServiceResult(status: .success)
