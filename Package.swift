@@ -137,7 +137,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                // CRC-32 for ZIP entries (zlib's crc32).
+                // zlib: CRC-32 for ZIP entries, gzip of JSON and XML answers.
                 "CZlib",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -148,8 +148,6 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // Long responses (the change stream) end when the server shuts down gracefully.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // gzip of JSON and XML answers.
-                "CZlib",
                 "Archive",
                 "DICOM",
                 "DICOMImaging",
