@@ -104,6 +104,7 @@ extension HTTPAPI {
                     mediaTypes: ["multipart/related; type=\"application/octet-stream\""]),
                 .error(404, "No such instance or element"),
             ]),
+    ] + renderedOperations + [
         APIOperation(
             method: "post", path: "/dicom-web/studies", tag: "DICOMweb", summary: "STOW-RS: store instances",
             body: stowBody, answers: stowAnswers),
@@ -117,6 +118,38 @@ extension HTTPAPI {
             method: "get", path: "/dicom-web/wado", tag: "DICOMweb", summary: "WADO-URI, under the DICOMweb root",
             parameters: wadoURIParameters, answers: wadoURIAnswers),
     ]
+
+    /// WADO-RS `rendered` and `thumbnail` at every level (PS3.18 8.3.5, DICOMImaging).
+    private static let renderedOperations: [APIOperation] = {
+        let targets = [
+            ("/dicom-web/studies/{study}", "a study"),
+            ("/dicom-web/studies/{study}/series/{series}", "a series"),
+            ("/dicom-web/studies/{study}/series/{series}/instances/{instance}", "an instance"),
+            ("/dicom-web/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", "frames"),
+        ]
+        let parameters: [APIOperation.Parameter] = [
+            .init(name: "window", description: "center,width[,linear|linear-exact|sigmoid]"),
+            .init(name: "viewport", description: "vw,vh[,sx,sy,sw,sh]"),
+            .init(name: "quality", description: "JPEG quality, 1 to 100", type: "integer"),
+            .init(name: "accept", description: "image/jpeg (the default) or image/png"),
+        ]
+        let answers: [APIOperation.Answer] = [
+            APIOperation.Answer(status: 200, description: "The image", mediaTypes: ["image/jpeg", "image/png"]),
+            .error(400, "A malformed parameter or a frame that does not exist"),
+            .error(404, "No such resource"),
+            .error(406, "Pixel data that cannot be rendered yet (compressed), or another media type"),
+        ]
+        return targets.flatMap { path, what in
+            [
+                APIOperation(
+                    method: "get", path: path + "/rendered", tag: "DICOMweb",
+                    summary: "WADO-RS: \(what) rendered as an image", parameters: parameters, answers: answers),
+                APIOperation(
+                    method: "get", path: path + "/thumbnail", tag: "DICOMweb",
+                    summary: "WADO-RS: a thumbnail of \(what)", parameters: parameters, answers: answers),
+            ]
+        }
+    }()
 
     private static let wadoURIParameters: [APIOperation.Parameter] = [
         .init(name: "requestType", description: "WADO", required: true),

@@ -211,8 +211,9 @@ import Testing
             #expect(response.status == .contentTooLarge)
             response = try await client.post(
                 "/instances", ByteBuffer(bytes: [0x50, 0x4B, 0x03, 0x04, 0, 0]), contentType: "application/zip")
-            #expect(response.status == .unsupportedMediaType)
-            #expect((response.object["Details"] as? String)?.contains("ZIP") == true)
+            // A ZIP body is read as an archive (storeZIPArchive); this one is cut short.
+            #expect(response.status == .badRequest)
+            #expect(String(buffer: response.body).contains("not a ZIP archive"))
             // Nothing refused was kept.
             #expect(try await archive.index.statistics().instances == 1)
         }
