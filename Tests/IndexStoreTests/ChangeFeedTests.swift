@@ -82,7 +82,7 @@ struct ChangeFeedTests {
         }
         switch location.backend {
         case .sqlite:
-            let script = (drop + ["PRAGMA user_version = 1"]).joined(separator: "; ") + ";"
+            let script = (drop + ["PRAGMA user_version = 3"]).joined(separator: "; ") + ";"
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["sqlite3", location.directory + "/index.sqlite", script]
