@@ -46,78 +46,80 @@ extension HTTPAPI {
     )
 
     /// DICOMweb (PS3.18) under `/dicom-web`, and WADO-URI.
-    static let dicomWebOperations: [APIOperation] = [
-        APIOperation(
-            method: "get", path: "/dicom-web", tag: "DICOMweb", summary: "The DICOMweb services and media types served",
-            answers: [.json("A capabilities summary")]),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies", tag: "DICOMweb", summary: "QIDO-RS: search for studies",
-            parameters: qidoParameters, answers: qidoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/series", tag: "DICOMweb", summary: "QIDO-RS: search for series",
-            parameters: qidoParameters, answers: qidoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/instances", tag: "DICOMweb", summary: "QIDO-RS: search for instances",
-            parameters: qidoParameters, answers: qidoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/series", tag: "DICOMweb",
-            summary: "QIDO-RS: the series of a study", parameters: qidoParameters, answers: qidoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/instances", tag: "DICOMweb",
-            summary: "QIDO-RS: the instances of a study", parameters: qidoParameters, answers: qidoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances", tag: "DICOMweb",
-            summary: "QIDO-RS: the instances of a series", parameters: qidoParameters, answers: qidoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}", tag: "DICOMweb", summary: "WADO-RS: a study",
-            answers: wadoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/series/{series}", tag: "DICOMweb",
-            summary: "WADO-RS: a series", answers: wadoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances/{instance}", tag: "DICOMweb",
-            summary: "WADO-RS: an instance", answers: wadoAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/metadata", tag: "DICOMweb",
-            summary: "WADO-RS: the metadata of a study's instances", answers: metadataAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/series/{series}/metadata", tag: "DICOMweb",
-            summary: "WADO-RS: the metadata of a series' instances", answers: metadataAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances/{instance}/metadata",
-            tag: "DICOMweb", summary: "WADO-RS: the metadata of an instance", answers: metadataAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
-            tag: "DICOMweb", summary: "WADO-RS: frames (a comma-separated list of numbers from 1)",
-            answers: [
-                APIOperation.Answer(
-                    status: 200, description: "The frames, native or in their compressed media type",
-                    mediaTypes: ["multipart/related; type=\"application/octet-stream\""]),
-                .error(404, "No such instance or frame"),
-            ]),
-        APIOperation(
-            method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances/{instance}/bulk/{path}",
-            tag: "DICOMweb", summary: "WADO-RS: bulk data, as the metadata's BulkDataURI names it",
-            answers: [
-                APIOperation.Answer(
-                    status: 200, description: "The element's bytes",
-                    mediaTypes: ["multipart/related; type=\"application/octet-stream\""]),
-                .error(404, "No such instance or element"),
-            ]),
-    ] + renderedOperations + [
-        APIOperation(
-            method: "post", path: "/dicom-web/studies", tag: "DICOMweb", summary: "STOW-RS: store instances",
-            body: stowBody, answers: stowAnswers),
-        APIOperation(
-            method: "post", path: "/dicom-web/studies/{study}", tag: "DICOMweb",
-            summary: "STOW-RS: store instances of one study", body: stowBody, answers: stowAnswers),
-        APIOperation(
-            method: "get", path: "/wado", tag: "DICOMweb", summary: "WADO-URI: an instance as a Part 10 file",
-            parameters: wadoURIParameters, answers: wadoURIAnswers),
-        APIOperation(
-            method: "get", path: "/dicom-web/wado", tag: "DICOMweb", summary: "WADO-URI, under the DICOMweb root",
-            parameters: wadoURIParameters, answers: wadoURIAnswers),
-    ]
+    static let dicomWebOperations: [APIOperation] =
+        [
+            APIOperation(
+                method: "get", path: "/dicom-web", tag: "DICOMweb",
+                summary: "The DICOMweb services and media types served",
+                answers: [.json("A capabilities summary")]),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies", tag: "DICOMweb", summary: "QIDO-RS: search for studies",
+                parameters: qidoParameters, answers: qidoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/series", tag: "DICOMweb", summary: "QIDO-RS: search for series",
+                parameters: qidoParameters, answers: qidoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/instances", tag: "DICOMweb", summary: "QIDO-RS: search for instances",
+                parameters: qidoParameters, answers: qidoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/series", tag: "DICOMweb",
+                summary: "QIDO-RS: the series of a study", parameters: qidoParameters, answers: qidoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/instances", tag: "DICOMweb",
+                summary: "QIDO-RS: the instances of a study", parameters: qidoParameters, answers: qidoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances", tag: "DICOMweb",
+                summary: "QIDO-RS: the instances of a series", parameters: qidoParameters, answers: qidoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}", tag: "DICOMweb", summary: "WADO-RS: a study",
+                answers: wadoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/series/{series}", tag: "DICOMweb",
+                summary: "WADO-RS: a series", answers: wadoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances/{instance}", tag: "DICOMweb",
+                summary: "WADO-RS: an instance", answers: wadoAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/metadata", tag: "DICOMweb",
+                summary: "WADO-RS: the metadata of a study's instances", answers: metadataAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/series/{series}/metadata", tag: "DICOMweb",
+                summary: "WADO-RS: the metadata of a series' instances", answers: metadataAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances/{instance}/metadata",
+                tag: "DICOMweb", summary: "WADO-RS: the metadata of an instance", answers: metadataAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
+                tag: "DICOMweb", summary: "WADO-RS: frames (a comma-separated list of numbers from 1)",
+                answers: [
+                    APIOperation.Answer(
+                        status: 200, description: "The frames, native or in their compressed media type",
+                        mediaTypes: ["multipart/related; type=\"application/octet-stream\""]),
+                    .error(404, "No such instance or frame"),
+                ]),
+            APIOperation(
+                method: "get", path: "/dicom-web/studies/{study}/series/{series}/instances/{instance}/bulk/{path}",
+                tag: "DICOMweb", summary: "WADO-RS: bulk data, as the metadata's BulkDataURI names it",
+                answers: [
+                    APIOperation.Answer(
+                        status: 200, description: "The element's bytes",
+                        mediaTypes: ["multipart/related; type=\"application/octet-stream\""]),
+                    .error(404, "No such instance or element"),
+                ]),
+        ] + renderedOperations + [
+            APIOperation(
+                method: "post", path: "/dicom-web/studies", tag: "DICOMweb", summary: "STOW-RS: store instances",
+                body: stowBody, answers: stowAnswers),
+            APIOperation(
+                method: "post", path: "/dicom-web/studies/{study}", tag: "DICOMweb",
+                summary: "STOW-RS: store instances of one study", body: stowBody, answers: stowAnswers),
+            APIOperation(
+                method: "get", path: "/wado", tag: "DICOMweb", summary: "WADO-URI: an instance as a Part 10 file",
+                parameters: wadoURIParameters, answers: wadoURIAnswers),
+            APIOperation(
+                method: "get", path: "/dicom-web/wado", tag: "DICOMweb", summary: "WADO-URI, under the DICOMweb root",
+                parameters: wadoURIParameters, answers: wadoURIAnswers),
+        ]
 
     /// WADO-RS `rendered` and `thumbnail` at every level (PS3.18 8.3.5, DICOMImaging).
     private static let renderedOperations: [APIOperation] = {
