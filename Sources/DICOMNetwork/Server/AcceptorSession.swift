@@ -22,7 +22,9 @@ struct AcceptorSession: Sendable {
                 do {
                     try await outbound.write(contentsOf: pdus)
                 } catch is CancellationError {
-                    try await transport.write(pdus: pdus)
+                    let writes = pdus.map { transport.write($0) }
+                    transport.flush()
+                    try await EventLoopFuture.andAllSucceed(writes, on: transport.eventLoop).get()
                 }
             }
             var indications = inbound.makeAsyncIterator()
