@@ -114,6 +114,13 @@ extension SchemaTests {
                 for table in ["patients", "studies", "series", "instances"] {
                     _ = try await connection.query("DROP INDEX \(table)_resource_id", [])
                     _ = try await connection.query("ALTER TABLE \(table) DROP COLUMN resource_id", [])
+                    // And what versions 3 (extra attributes) and 4 (change paths) added.
+                    _ = try await connection.query("DROP TRIGGER \(table)_extra_values_removed", [])
+                }
+                _ = try await connection.query("DROP TABLE extra_values", [])
+                _ = try await connection.query("DROP TABLE extra_attributes", [])
+                for column in ["patient_id", "patient_issuer", "study_uid", "series_uid"] {
+                    _ = try await connection.query("ALTER TABLE changes DROP COLUMN \(column)", [])
                 }
                 _ = try await connection.query("PRAGMA user_version = 1", [])
             }
@@ -136,7 +143,7 @@ extension SchemaTests {
             let version = try await Self.inspect(path) { connection in
                 try await connection.query("PRAGMA user_version", []).first?.column("user_version")?.integer
             }
-            #expect(version == 2)
+            #expect(version == 4)
         }
     }
 }
