@@ -28,21 +28,34 @@ enum PythonPeer {
         }
     }
 
-    /// Paths of pydicom's test files (the `data_store` of pydicom-data included), by name.
-    static func pydicomFiles(_ names: [String]) async throws -> [String] {
+    /// Paths of pydicom's test files (the `data_store` of pydicom-data included), by name. Some
+    /// of those files share a SOP Instance UID (SC_ybr_full_422_uncompressed.dcm is
+    /// SC_ybr_full_uncompressed.dcm in another colour space), which an archive rightly keeps
+    /// once; a file repeating an earlier UID is given a UID of its own, written to `copies`.
+    static func pydicomFiles(_ names: [String], copies: URL) async throws -> [String] {
         let code = """
-            import sys
+            import os, sys
+            import pydicom
             from pydicom.data import get_testdata_file
-            for name in sys.argv[1:]:
+            from pydicom.uid import generate_uid
+            seen = set()
+            for name in sys.argv[2:]:
                 path = get_testdata_file(name)
                 if not path: sys.exit('missing ' + name)
+                data = pydicom.dcmread(path)
+                if data.SOPInstanceUID in seen:
+                    data.SOPInstanceUID = generate_uid(entropy_srcs=[name])
+                    data.file_meta.MediaStorageSOPInstanceUID = data.SOPInstanceUID
+                    path = os.path.join(sys.argv[1], name)
+                    data.save_as(path)
+                seen.add(data.SOPInstanceUID)
                 print(path)
             """
         let result = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(
                     with: Swift.Result {
-                        try runSynchronously("/usr/bin/env", ["python3", "-c", code] + names)
+                        try runSynchronously("/usr/bin/env", ["python3", "-c", code, copies.path] + names)
                     })
             }
         }
@@ -78,7 +91,10 @@ enum PythonPeer {
 /// the archive served as `apus serve` serves it, over a real socket: the script gets the
 /// DICOMweb root URL and the paths of the files stored. Every file must store.
 func runPeerOnCorpus(_ names: [String], script: String) async throws -> PythonPeer.Result {
-    let paths = try await PythonPeer.pydicomFiles(names)
+    let copies = FileManager.default.temporaryDirectory.appendingPathComponent("apus-corpus-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: copies, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: copies) }
+    let paths = try await PythonPeer.pydicomFiles(names, copies: copies)
     return try await withTemporaryArchive { archive in
         var stored: [String] = []
         for path in paths {
