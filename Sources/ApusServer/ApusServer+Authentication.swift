@@ -28,6 +28,7 @@ extension ApusServer {
         }
         var oidc: OIDCVerifier?
         var refresher: JWKSRefresher?
+        var login: OIDCLogin?
         if let issuer = configuration.oidcIssuer {
             guard let audience = configuration.oidcAudience else {
                 throw ConfigurationError(
@@ -40,6 +41,8 @@ extension ApusServer {
                     jwks: try await source.fetch())
                 oidc = verifier
                 refresher = JWKSRefresher(source: source, verifier: verifier, logger: logger)
+                login = await OIDCSignIn.login(
+                    source: source, configuration: configuration, audience: audience, logger: logger)
             } catch let error as ConfigurationError {
                 throw error
             } catch {
@@ -47,7 +50,7 @@ extension ApusServer {
             }
         }
         do {
-            let authentication = try Authentication.required(users: users, oidc: oidc)
+            let authentication = try Authentication.required(users: users, oidc: oidc, login: login)
             logger.info(
                 "HTTP authentication required",
                 metadata: ["basicUsers": "\(users?.count ?? 0)", "oidcIssuer": "\(configuration.oidcIssuer ?? "-")"])
@@ -81,15 +84,22 @@ struct JWKSSource: Sendable {
             return String(decoding: data, as: UTF8.self)
         }
         if let url { return try await get(url) }
-        let discovery = issuer.hasSuffix("/") ? issuer : issuer + "/"
-        let document = try await get(discovery + ".well-known/openid-configuration")
-        guard let object = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any],
-            let jwksURI = object["jwks_uri"] as? String
-        else {
+        guard let jwksURI = try await discovery()["jwks_uri"] as? String else {
             throw ConfigurationError(
                 setting: "oidcIssuer (APUS_OIDC_ISSUER)", problem: "the discovery document names no jwks_uri")
         }
         return try await get(jwksURI)
+    }
+
+    /// The issuer's `/.well-known/openid-configuration`.
+    func discovery() async throws -> [String: Any] {
+        let base = issuer.hasSuffix("/") ? issuer : issuer + "/"
+        let document = try await get(base + ".well-known/openid-configuration")
+        guard let object = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any] else {
+            throw ConfigurationError(
+                setting: "oidcIssuer (APUS_OIDC_ISSUER)", problem: "the discovery document is not a JSON object")
+        }
+        return object
     }
 
     private func get(_ url: String) async throws -> String {

@@ -43,6 +43,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var oidcJWKSFile: String?
     public var oidcJWKSURL: String?
     public var oidcRolesClaim = "roles"
+    /// The web UI's sign-in through the provider: its client ID (the ID token's audience, so
+    /// `oidcAudience` when unset), a secret for a confidential client, and the scopes asked for.
+    public var oidcClientID: String?
+    public var oidcClientSecret: String?
+    public var oidcScope = "openid profile email"
     /// The Storage SCPs a C-MOVE may send to, by AE title (the Move Destination).
     public var peers: [String: Peer] = [:]
     /// DICOM over TLS on its own port (11112 by convention); nil: no TLS listener.
@@ -151,6 +156,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_OIDC_ISSUER", "oidcIssuer"), ("APUS_OIDC_AUDIENCE", "oidcAudience"),
         ("APUS_OIDC_JWKS_FILE", "oidcJWKSFile"), ("APUS_OIDC_JWKS_URL", "oidcJWKSURL"),
         ("APUS_OIDC_ROLES_CLAIM", "oidcRolesClaim"),
+        ("APUS_OIDC_CLIENT_ID", "oidcClientID"), ("APUS_OIDC_CLIENT_SECRET", "oidcClientSecret"),
+        ("APUS_OIDC_SCOPE", "oidcScope"),
         ("APUS_PEERS", "peers"), ("APUS_DICOM_TLS_PORT", "dicomTLSPort"), ("APUS_HTTPS_PORT", "httpsPort"),
         ("APUS_TLS_CERTIFICATE_FILE", "tlsCertificateFile"), ("APUS_TLS_KEY_FILE", "tlsKeyFile"),
         ("APUS_TLS_CA_FILE", "tlsCAFile"), ("APUS_DICOM_TLS_VERIFY_PEER", "dicomTLSVerifyPeer"),
@@ -306,6 +313,13 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "oidcRolesClaim":
             guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
             oidcRolesClaim = value
+        case "oidcClientID": oidcClientID = value.isEmpty ? nil : value
+        case "oidcClientSecret": oidcClientSecret = value.isEmpty ? nil : value
+        case "oidcScope":
+            guard value.split(separator: " ").contains("openid") else {
+                throw ConfigurationError(setting: source, problem: "'\(value)' must include openid")
+            }
+            oidcScope = value
         case "logLevel":
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value.lowercased())
             else { throw ConfigurationError(setting: source, problem: "'\(value)' is not a log level") }

@@ -126,6 +126,7 @@ public struct HTTPAPI: Sendable {
         addHealthRoutes(to: router)
         addMetricsRoute(to: router)
         addSystemRoutes(to: router)
+        addLoginRoutes(to: router)
         addRESTRoutes(to: router)
         addChangeRoutes(to: router)
         addModalityRoutes(to: router)

@@ -1,8 +1,9 @@
 // The HTTP APIs the UI uses: DICOMweb (QIDO-RS, WADO-RS, STOW-RS) and Apus's REST routes.
-// Every request goes through `request`, the one place where credentials will be added when
-// authentication exists; a 401 is announced with an `apus:unauthorized` event for a login view.
+// Every request carries the page's credentials (auth.js); a 401 is announced with an
+// `apus:unauthorized` event, which leads to the login view.
 
 import {parseMultipart, buildMultipart} from './multipart.js';
+import {credentialHeaders} from './auth.js';
 
 export const DICOMWEB = '/dicom-web';
 
@@ -18,7 +19,7 @@ export async function request(path, {accept, method = 'GET', body, headers = {},
     method,
     body,
     signal,
-    headers: {...(accept ? {Accept: accept} : {}), ...headers},
+    headers: {...credentialHeaders(), ...(accept ? {Accept: accept} : {}), ...headers},
   });
   if (response.status === 401) window.dispatchEvent(new CustomEvent('apus:unauthorized'));
   if (!response.ok) {
@@ -115,6 +116,18 @@ export function zipURL(path) {
   return `${path}?accept=${enc('application/zip')}`;
 }
 
+/**
+ * Deletes a study from the archive (admin role): its REST id from `POST /tools/lookup`, then
+ * `DELETE /studies/{id}`. Resolves to false when no such study exists any more.
+ */
+export async function deleteStudy(uid) {
+  const found = await (await request('/tools/lookup', {method: 'POST', accept: 'application/json', body: uid})).json();
+  const study = found.find((item) => item.Type === 'Study');
+  if (!study) return false;
+  await request(study.Path, {method: 'DELETE', accept: 'application/json'});
+  return true;
+}
+
 /** A link that downloads several studies as one ZIP archive (`GET /tools/export-zip`). */
 export function studiesZipURL(studies) {
   return `/tools/export-zip${query({study: studies})}`;
@@ -130,6 +143,7 @@ export function importZip(file, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/tools/import-zip');
+    for (const [name, value] of Object.entries(credentialHeaders())) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Content-Type', 'application/zip');
     xhr.upload.addEventListener('progress', (event) => onProgress?.(event.loaded, event.total));
     xhr.addEventListener('load', () => {
@@ -156,6 +170,7 @@ export function stow(files, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `${DICOMWEB}/studies`);
+    for (const [name, value] of Object.entries(credentialHeaders())) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Content-Type', contentType);
     xhr.setRequestHeader('Accept', 'application/dicom+json');
     xhr.upload.addEventListener('progress', (event) => onProgress?.(event.loaded, event.total));

@@ -8,26 +8,40 @@ import NIOCore
 /// who read, stored or deleted which study). Passwords and tokens never reach a log line.
 ///
 /// Probes and metrics stay open: kubelet and Prometheus carry no credentials, and those
-/// endpoints reveal nothing about patients.
+/// endpoints reveal nothing about patients. So do the web UI's files and its sign-in routes:
+/// the page must load to show its login form, and holds no data of its own.
 struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let authentication: Authentication
     let audit: Logger
     let logger: Logger
 
-    static var openPaths: Set<String> { ["/healthz", "/readyz", "/metrics"] }
+    static var openPaths: Set<String> {
+        ["/healthz", "/readyz", "/metrics", "/", "/ui", "/app/explorer.html", "/auth/config", "/auth/oidc/token"]
+    }
+
+    /// The cookie the web UI keeps its `Authorization` value in, for what a page can only ask
+    /// for with a link (ZIP downloads). It counts for safe methods alone, so that another site
+    /// can't make a browser store or delete through it (and it is `SameSite=Strict` as well).
+    static var cookieName: String { "apus_authorization" }
+
+    static func isOpen(_ path: String) -> Bool {
+        openPaths.contains(path) || path.hasPrefix("/ui/")
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
-        if Self.openPaths.contains(path) { return try await next(request, context) }
+        if Self.isOpen(path) { return try await next(request, context) }
         let principal: Principal
         if authentication.required {
             switch await identify(request) {
             case .success(let identified): principal = identified
             case .failure(let refusal):
                 record(request, user: refusal.user ?? "-", status: .unauthorized, detail: refusal.reason)
-                return refused(.unauthorized, "authentication required", challenge: authentication.challenge)
+                let script = request.headers[.init("X-Requested-With") ?? .via]?.lowercased() == "xmlhttprequest"
+                return refused(
+                    .unauthorized, "authentication required", challenge: authentication.challenge(forScript: script))
             }
         } else {
             principal = Principal(name: "anonymous", role: .admin, method: .none)
@@ -39,7 +53,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
                 .forbidden, "\(principal.name) may not \(request.method) \(path): this needs the \(needed) role")
         }
         do {
-            let response = try await next(request, context)
+            let response = try await Principal.$current.withValue(principal) { try await next(request, context) }
             record(request, user: principal.name, status: response.status, detail: nil)
             return response
         } catch {
@@ -55,7 +69,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func identify(_ request: Request) async -> Result<Principal, Refusal> {
-        guard let header = request.headers[.authorization] else {
+        guard let header = request.headers[.authorization] ?? cookieCredentials(request) else {
             return .failure(Refusal(reason: "no credentials"))
         }
         if let encoded = Self.credentials(header, scheme: "Basic") {
@@ -79,6 +93,14 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         return .failure(Refusal(reason: "unsupported authorization scheme"))
+    }
+
+    /// The `Authorization` value the web UI left in its cookie, for GET and HEAD only.
+    private func cookieCredentials(_ request: Request) -> String? {
+        guard request.method == .get || request.method == .head,
+            let cookie = request.cookies[Self.cookieName]
+        else { return nil }
+        return cookie.value.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The credentials after `scheme` (case-insensitive, RFC 9110 11.1), nil for another scheme.

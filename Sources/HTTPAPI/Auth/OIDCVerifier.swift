@@ -29,11 +29,17 @@ public struct OIDCVerifier: Sendable {
         try await keys.add(jwksJSON: jwks)
     }
 
-    /// The token's user and role; throws why it is refused.
-    public func verify(_ token: String) async throws -> Principal {
+    /// The token's user and role; throws why it is refused. `nonce`, when given, must be the
+    /// token's (the value a sign-in sent to the provider, so that a replayed token is refused).
+    public func verify(_ token: String, nonce: String? = nil) async throws -> Principal {
         let payload = try await keys.verify(token, as: OIDCClaims.self)
         guard payload.iss.value == issuer else { throw OIDCRefusal("issuer \(payload.iss.value) is not \(issuer)") }
         guard payload.aud.value.contains(audience) else { throw OIDCRefusal("token not issued for \(audience)") }
+        if let nonce {
+            guard case .string(nonce) = payload.claims["nonce"] else {
+                throw OIDCRefusal("the token's nonce is not the sign-in's")
+            }
+        }
         let names = payload.roles(claim: rolesClaim)
         guard let role = names.compactMap(Role.init(name:)).max() else {
             throw OIDCRefusal("token grants no Apus role in claim '\(rolesClaim)'")

@@ -17,3 +17,9 @@ public struct Principal: Sendable, Hashable {
         self.method = method
     }
 }
+
+extension Principal {
+    /// Who the request being served comes from, set by the authentication middleware for the
+    /// routes behind it.
+    @TaskLocal public static var current = Principal(name: "anonymous", role: .read, method: .none)
+}

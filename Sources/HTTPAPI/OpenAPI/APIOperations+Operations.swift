@@ -75,6 +75,25 @@ extension HTTPAPI {
                 .error(404, "No peer by that name"), .error(502, "The peer can't be reached or refused"),
             ]),
         APIOperation(
+            method: "get", path: "/auth/config", tag: "Authentication",
+            summary: "How to sign in: whether credentials are required, Basic, the OIDC provider (open)",
+            answers: [.json("AuthenticationRequired, Basic, OIDC (AuthorizationEndpoint, ClientID, Scope) or null")]),
+        APIOperation(
+            method: "get", path: "/auth/me", tag: "Authentication", summary: "The caller: name, role and method",
+            answers: [.json("Name, Role (read, write, admin), Method (basic, bearer, none)")]),
+        APIOperation(
+            method: "post", path: "/auth/oidc/token", tag: "Authentication",
+            summary: "Trade an authorization code (with its PKCE verifier) for a checked ID token (open)",
+            body: (
+                mediaTypes: ["application/json"],
+                description: "{\"code\": \"…\", \"codeVerifier\": \"…\", \"redirectUri\": \"…\", \"nonce\": \"…\"}"
+            ),
+            answers: [
+                .json("Token (the ID token, to send as a bearer token), Name, Role"),
+                .error(400, "Missing members"), .error(401, "The provider or the token check refused"),
+                .error(404, "No OIDC provider configured"),
+            ]),
+        APIOperation(
             method: "get", path: "/system", tag: "System", summary: "This server, in Orthanc's keys",
             answers: [.json("Name, Version, DicomAet, DicomPort, HttpPort, DatabaseBackend, StorageBackend")]),
         APIOperation(

@@ -61,7 +61,7 @@ function peersCard(peers) {
   const rows = names.map((name) => {
     const peer = peers[name];
     const result = h('td', {class: 'echo-result', 'aria-live': 'polite'}, '');
-    const button = h('button', {type: 'button', class: 'echo', 'data-peer': name}, 'Echo');
+    const button = h('button', {type: 'button', class: 'echo needs-admin', 'data-peer': name}, 'Echo');
     button.addEventListener('click', async () => {
       button.disabled = true;
       result.textContent = 'Echoing…';

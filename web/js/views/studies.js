@@ -1,7 +1,8 @@
 // The study list: QIDO-RS search as you type, sorting, paging with limit and offset, and a
-// selection of studies (kept across pages) downloaded together as one ZIP archive.
+// selection of studies (kept across pages) downloaded together as one ZIP archive, or deleted
+// by an administrator.
 
-import {qido, studiesZipURL} from '../api.js';
+import {qido, studiesZipURL, deleteStudy} from '../api.js';
 import {Tag, text, number, formatDate, toDA} from '../dicom-json.js';
 import {h, clear, debounce, announce, errorBox} from '../dom.js';
 
@@ -137,7 +138,32 @@ export function studiesView(root) {
     for (const box of results.querySelectorAll('td.select input, th.select input')) box.checked = false;
     updateSelection();
   }}, 'Clear selection');
-  const selection = h('div', {class: 'selection'}, selectionText, selectionLink, selectionClear);
+  const selectionDelete = h('button', {type: 'button', class: 'danger needs-admin', id: 'selection-delete',
+    onclick: () => deleteSelected()}, 'Delete selected');
+  const selectionErrors = h('div', {id: 'selection-errors'});
+  const selection = h('div', {class: 'selection'}, selectionText, selectionLink, selectionClear, selectionDelete, selectionErrors);
+
+  async function deleteSelected() {
+    const uids = [...state.selected.keys()];
+    if (!uids.length) return;
+    const what = uids.length === 1 ? `the study of ${state.selected.get(uids[0]) || 'this patient'}` : `${uids.length} studies`;
+    if (!window.confirm(`Delete ${what} from the archive? This can't be undone.`)) return;
+    selectionDelete.disabled = true;
+    clear(selectionErrors);
+    const failures = [];
+    for (const uid of uids) {
+      try {
+        await deleteStudy(uid);
+        state.selected.delete(uid);
+      } catch (error) {
+        failures.push(`${state.selected.get(uid) || uid}: ${error.message}`);
+      }
+    }
+    announce(`${uids.length - failures.length} of ${uids.length} deleted`);
+    await search();
+    selectionDelete.disabled = false;
+    if (failures.length) selectionErrors.append(errorBox(`Not deleted — ${failures.join('; ')}`));
+  }
 
   function updateSelection() {
     const count = state.selected.size;
@@ -150,6 +176,7 @@ export function studiesView(root) {
       selectionLink.removeAttribute('aria-disabled');
     }
     selectionClear.disabled = count === 0;
+    selectionDelete.disabled = count === 0;
   }
 
   function selectBox(uid, name) {
