@@ -11,17 +11,26 @@ struct STOWPartStore: Sendable {
     let targetStudy: String?
     let logger: Logger
 
+    /// What became of one part: a reference to the stored instance, or why it failed.
+    enum Outcome: Sendable {
+        case referenced(StoreInstancesResponse.Referenced)
+        case failed(StoreInstancesResponse.Failed)
+    }
+
     /// Stores one Part 10 file (a whole `application/dicom` part, or one built from metadata
     /// and bulk data). Storage errors become a failure of this instance: what was stored
     /// before stays stored, and the next parts are still tried.
     func store(part10 bytes: ByteBuffer, into response: inout StoreInstancesResponse) async {
+        record(await outcome(storing: bytes), into: &response)
+    }
+
+    func outcome(storing bytes: ByteBuffer) async -> Outcome {
         if let targetStudy {
             let header = Self.header(of: bytes)
             if let study = header?.string(.studyInstanceUID), study != targetStudy {
-                fail(
+                return failure(
                     bytes, header: header, reason: .studyInstanceUIDMismatch,
-                    detail: "instance of study \(study), sent to study \(targetStudy)", into: &response)
-                return
+                    detail: "instance of study \(study), sent to study \(targetStudy)")
             }
         }
         let result: StoreResult
@@ -29,18 +38,22 @@ struct STOWPartStore: Sendable {
             result = try await archive.store(part10: bytes)
         } catch {
             logger.error("STOW-RS: storing failed", metadata: ["error": "\(error)"])
-            fail(
-                bytes, header: nil, reason: .outOfResources, detail: "storage failed: \(error)",
-                into: &response)
-            return
+            return failure(bytes, header: nil, reason: .outOfResources, detail: "storage failed: \(error)")
         }
         switch result {
         case .stored(let instance), .overwritten(let instance):
-            response.referenced.append(Self.reference(instance, warning: nil))
+            return .referenced(Self.reference(instance, warning: nil))
         case .duplicateKept(let instance):
-            response.referenced.append(Self.reference(instance, warning: .coercionOfDataElements))
+            return .referenced(Self.reference(instance, warning: .coercionOfDataElements))
         case .refused(let refusal):
-            fail(bytes, header: nil, reason: StoreFailureReason(refusal), detail: refusal.description, into: &response)
+            return failure(bytes, header: nil, reason: StoreFailureReason(refusal), detail: refusal.description)
+        }
+    }
+
+    func record(_ outcome: Outcome, into response: inout StoreInstancesResponse) {
+        switch outcome {
+        case .referenced(let reference): response.referenced.append(reference)
+        case .failed(let failure): response.failed.append(failure)
         }
     }
 
@@ -49,6 +62,11 @@ struct STOWPartStore: Sendable {
         _ bytes: ByteBuffer?, header: DataSet?, reason: StoreFailureReason, detail: String,
         into response: inout StoreInstancesResponse
     ) {
+        record(failure(bytes, header: header, reason: reason, detail: detail), into: &response)
+    }
+
+    /// A failure, logged, with the SOP class and instance UIDs when the bytes give them.
+    func failure(_ bytes: ByteBuffer?, header: DataSet?, reason: StoreFailureReason, detail: String) -> Outcome {
         let dataSet = header ?? bytes.flatMap(Self.header(of:))
         let failure = StoreInstancesResponse.Failed(
             sopClassUID: dataSet?.string(.sopClassUID), sopInstanceUID: dataSet?.string(.sopInstanceUID),
@@ -59,7 +77,7 @@ struct STOWPartStore: Sendable {
                 "sop": "\(failure.sopInstanceUID ?? "-")", "reason": "\(String(reason.code, radix: 16))",
                 "detail": "\(detail)",
             ])
-        response.failed.append(failure)
+        return .failed(failure)
     }
 
     /// The data set up to the pixel data, nil when the bytes are not a Part 10 file.

@@ -94,6 +94,28 @@ func withSTOW(
         }
     }
 
+    /// Parts are stored several at a time; the response still answers them in their order,
+    /// a failed part among them included, and a duplicate within the request is one instance.
+    @Test func manyPartsAreAnsweredInTheirOrder() async throws {
+        let instances = (1...40).map { number in
+            GeneratedInstance(
+                series: "1.2.826.0.1.3680043.10.1.1.\(number % 3)", sop: "1.2.826.0.1.3680043.10.1.1.9.\(number)")
+        }
+        var parts = try instances.map { (type: "application/dicom", bytes: try $0.part10()) }
+        parts.insert((type: "application/dicom", bytes: ByteBuffer(string: "not DICOM")), at: 17)
+        parts.append((type: "application/dicom", bytes: try instances[0].part10()))
+        let body = STOWFixture.multipartBody(parts)
+        try await withSTOW { post, archive in
+            let response = try await post("/dicom-web/studies", STOWFixture.dicomType, body, nil)
+            #expect(response.status == .accepted)
+            let reply = try STOWReply(json: response.body)
+            #expect(reply.referenced.map(\.sop) == instances.map(\.sop) + [instances[0].sop])
+            #expect(reply.referenced.last?.warning == 0xB000)
+            #expect(reply.failed.map(\.reason) == [0xC000])
+            #expect(try await STOWFixture.storedContents(of: archive).count == 40)
+        }
+    }
+
     @Test func allFailedIsAConflict() async throws {
         try await withSTOW { post, _ in
             let parts = [(type: String?.none, bytes: ByteBuffer(string: "garbage"))]
