@@ -392,6 +392,10 @@ let package = Package(
                 "ApusServer",
                 "ArchivePostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // HTTP against a child `apus serve`: URLSession on Linux never completes a 401
+                // with a challenge when it has no credential (swift-corelibs-foundation#5456).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "Archive",
                 "ArchiveS3",
                 "DICOM",

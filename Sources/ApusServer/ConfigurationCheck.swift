@@ -154,7 +154,7 @@ public struct ConfigurationCheck: Sendable {
                 return [Finding(verdict: .failed, subject: subject, detail: "cannot be used: \(error)")]
             }
         case .s3(let location):
-            let subject = "blob store (s3://\(location.bucket)/\(location.prefix))"
+            let subject = "blob store (\(location.displayName))"
             do {
                 guard let s3 = try configuration.s3Configuration() else { return [] }
                 return try await S3BlobStore.with(configuration: s3, logger: server.logger) { store in

@@ -8,15 +8,17 @@ import Testing
 /// refused by A and nothing is stored; a store sent to B with A's CA fails at the client.
 @Suite("Tenant isolation: two sites with their own CAs")
 struct TenantIsolationTests {
-    static func site(_ pki: TestCertificates, aeTitle: String, mutual: Bool, plain: Bool, plainPort: Int) async throws
-        -> ServeProcess
-    {
-        try await ServeProcess(
+    /// One site's `apus serve` for `body`'s length.
+    static func withSite(
+        _ pki: TestCertificates, aeTitle: String, mutual: Bool, plain: Bool, plainPort: Int,
+        _ body: (ServeProcess) async throws -> Void
+    ) async throws {
+        try await ServeProcess.withRunning(
             settings: [
                 "aeTitle": aeTitle, "dicomPort": plainPort, "plainDICOM": plain, "dicomTLSPort": 0,
                 "tlsCertificateFile": pki.path("server-1.crt"), "tlsKeyFile": pki.path("server-1.key"),
                 "tlsCAFile": pki.path("ca.crt"), "dicomTLSVerifyPeer": mutual,
-            ], waitForPlain: plain, waitForTLS: true)
+            ], waitForPlain: plain, waitForTLS: true, body)
     }
 
     static func storescu(_ arguments: [String]) async throws -> ChildProcess.Result {
@@ -26,8 +28,16 @@ struct TenantIsolationTests {
     @Test func storesStayInTheirSiteAndForeignCredentialsAreRefused() async throws {
         let (pkiA, pkiB) = (try await TestCertificates.make(), try await TestCertificates.make())
         let plainA = try await Ports.free()
-        let siteA = try await Self.site(pkiA, aeTitle: "SITEA", mutual: true, plain: false, plainPort: plainA)
-        let siteB = try await Self.site(pkiB, aeTitle: "SITEB", mutual: false, plain: true, plainPort: 0)
+        try await Self.withSite(pkiA, aeTitle: "SITEA", mutual: true, plain: false, plainPort: plainA) { siteA in
+            try await Self.withSite(pkiB, aeTitle: "SITEB", mutual: false, plain: true, plainPort: 0) { siteB in
+                try await Self.isolated(siteA, siteB, pkiA: pkiA, pkiB: pkiB, plainA: plainA)
+            }
+        }
+    }
+
+    static func isolated(
+        _ siteA: ServeProcess, _ siteB: ServeProcess, pkiA: TestCertificates, pkiB: TestCertificates, plainA: Int
+    ) async throws {
         let tlsA = try #require(siteA.tlsPort)
         let tlsB = try #require(siteB.tlsPort)
         let plainB = try #require(siteB.dicomPort)

@@ -1,8 +1,10 @@
 import Archive
+import ArchivePostgres
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
 import Testing
 
 @testable import ApusServer
@@ -68,6 +70,32 @@ struct OrthancConfigurationTests {
         #expect(configuration.registeredUsers["orthanc"]?.hasPrefix("$2") == true)
         #expect(configuration.startupWarnings.contains { $0.contains("INSECURE") })
         #expect(configuration.ignoredSettings.isEmpty)
+    }
+
+    /// The index URL built from the PostgreSQL section percent-encodes everything but RFC 3986's
+    /// unreserved characters in the user and password, and reads back to them unchanged: an
+    /// `@`, `/`, `:`, `?`, `#` or `%` (also one that looks like an escape) in a secret works.
+    @Test(arguments: [
+        ("orthanc", "p@ss:w/rd"), ("us@r:1/x", "100%"), ("orthanc", "a%41b%2F"), ("o.k-_~", "?#[] !$&'()*+,;="),
+        ("orthanc", "%%25%"), ("ørthanc", "pässwörd"),
+    ])
+    func postgresCredentialsArePercentEncoded(user: String, password: String) throws {
+        let section: [String: Any] = [
+            "EnableIndex": true, "Host": "db.example", "Port": 6432, "Database": "orthancdb", "Username": user,
+            "Password": password,
+        ]
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: ["PostgreSQL": section]), as: UTF8.self)
+        let url = try #require(try Self.load(text).databaseURL)
+        let userInformation = try #require(
+            url.split(separator: "@").dropLast().joined(separator: "@").split(separator: "//").last)
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%:")
+        #expect(userInformation.allSatisfy(unreserved.contains), "\(url)")
+        #expect(userInformation.filter { $0 == ":" }.count == 1, "\(url)")
+        #expect(url.hasSuffix("@db.example:6432/orthancdb?sslmode=disable"), "\(url)")
+        let client = try PostgresIndexStore.Configuration(url: url).client
+        #expect(client.username == user)
+        #expect(client.password == password)
+        #expect(client.host == "db.example" && client.port == 6432 && client.database == "orthancdb")
     }
 
     @Test func eachMappedKey() throws {
@@ -167,68 +195,91 @@ struct OrthancConfigurationTests {
 }
 
 /// Korthweb's configuration file, unchanged, runs `apus serve` on PostgreSQL (index and files):
-/// storescu stores, findscu finds, `/system` names the archive, and Orthanc's default user logs in.
+/// storescu stores, findscu finds, DICOMweb and `/system` answer Orthanc's default user only.
 @Suite("apus serve with Korthweb's Orthanc configuration")
 struct OrthancDropInTests {
+    /// A GET with AsyncHTTPClient, optionally as `user` (its password is its name, as Orthanc's
+    /// default user's): the status and the body.
+    static func get(_ url: String, as user: String? = nil) async throws -> (status: UInt, body: String) {
+        var request = HTTPClientRequest(url: url)
+        if let user {
+            request.headers.add(
+                name: "Authorization", value: "Basic " + Data("\(user):\(user)".utf8).base64EncodedString())
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (response.status.code, String(buffer: body))
+    }
+
     @Test func korthwebsConfigurationServes() async throws {
         let directory = try TemporaryDirectory()
         let files = try RetrieveEndToEndTests.corpus.map(Pydicom.corpusFile)
         try await TestPostgres.withDatabase { url in
             let components = try #require(URLComponents(string: url))
-            let server = try ServerProcess(
+            try await ServerProcess.withRunning(
                 dataDirectory: directory.path, arguments: ["--config", OrthancConfigurationTests.korthweb],
                 environment: [
                     "DB_ADDR": components.host ?? "127.0.0.1", "DB_PORT": String(components.port ?? 5432),
                     "DB_USERNAME": components.user ?? "postgres", "DB_PASSWORD": components.password ?? "",
                     "DB_NAME": String(components.path.dropFirst()),
-                ])
-            defer { server.terminate() }
-            let (port, httpPort) = try await server.waitForPorts()
-            // Orthanc's AE title, and any called AE title (DicomCheckCalledAet is false).
-            for called in ["ORTHANC", "ANYTHING"] {
-                let echo = try await Tools.runDetached("/usr/bin/echoscu", ["-aec", called, "127.0.0.1", String(port)])
-                #expect(echo.status == 0, "echoscu: \(echo.output)")
+                ]
+            ) { server in
+                try await Self.serves(files, server: server, database: url)
             }
-            try await RetrieveEndToEndTests.storeWithStorescu(files, port: port)
-            let find = try await Tools.runDetached(
-                "/usr/bin/findscu",
-                [
-                    "-S", "-aec", "ORTHANC", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID", "127.0.0.1",
-                    String(port),
-                ])
-            #expect(find.status == 0, "findscu: \(find.output)")
-            #expect(find.output.components(separatedBy: "(Pending)").count - 1 == files.count, "\(find.output)")
-            #expect(try await TestPostgres.administer(url, "SELECT count(*)::bigint FROM blobs") == files.count)
-
-            let system = URL(string: "http://127.0.0.1:\(httpPort)/dicom-web/studies")!
-            let (_, anonymous) = try await URLSession.shared.data(from: system)
-            #expect((anonymous as? HTTPURLResponse)?.statusCode == 401)
-            var request = URLRequest(url: system)
-            request.setValue(
-                "Basic " + Data("orthanc:orthanc".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
-            let (body, answer) = try await URLSession.shared.data(for: request)
-            #expect((answer as? HTTPURLResponse)?.statusCode == 200)
-            #expect(String(decoding: body, as: UTF8.self).components(separatedBy: "0020000D").count - 1 == files.count)
-            let (info, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(httpPort)/system")!)
-            #expect(String(decoding: info, as: UTF8.self).contains("Orthanc Configuration"))
         }
     }
 
-    @Test func unsupportedKeysAreListedAndWrongTypesStopStartUp() throws {
+    static func serves(_ files: [String], server: ServerProcess, database: String) async throws {
+        let (port, httpPort) = try await server.waitForPorts()
+        // Orthanc's AE title, and any called AE title (DicomCheckCalledAet is false).
+        for called in ["ORTHANC", "ANYTHING"] {
+            let echo = try await Tools.runDetached("/usr/bin/echoscu", ["-aec", called, "127.0.0.1", String(port)])
+            #expect(echo.status == 0, "echoscu: \(echo.output)")
+        }
+        try await RetrieveEndToEndTests.storeWithStorescu(files, port: port)
+        let find = try await Tools.runDetached(
+            "/usr/bin/findscu",
+            [
+                "-S", "-aec", "ORTHANC", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID", "127.0.0.1",
+                String(port),
+            ])
+        #expect(find.status == 0, "findscu: \(find.output)")
+        #expect(find.output.components(separatedBy: "(Pending)").count - 1 == files.count, "\(find.output)")
+        #expect(try await TestPostgres.administer(database, "SELECT count(*)::bigint FROM blobs") == files.count)
+
+        let base = "http://127.0.0.1:\(httpPort)"
+        // RemoteAccessAllowed without AuthenticationEnabled: authentication on, as in Orthanc.
+        for path in ["/dicom-web/studies", "/system"] {
+            let anonymous = try await Self.get(base + path)
+            #expect(anonymous.status == 401, "\(path): \(anonymous.body)")
+            let stranger = try await Self.get(base + path, as: "stranger")
+            #expect(stranger.status == 401, "\(path): \(stranger.body)")
+        }
+        let studies = try await Self.get(base + "/dicom-web/studies", as: "orthanc")
+        #expect(studies.status == 200, "\(studies.body)")
+        #expect(studies.body.components(separatedBy: "0020000D").count - 1 == files.count, "\(studies.body)")
+        let system = try await Self.get(base + "/system", as: "orthanc")
+        #expect(system.status == 200, "\(system.body)")
+        #expect(system.body.contains("Orthanc Configuration"), "\(system.body)")
+    }
+
+    @Test func unsupportedKeysAreListedAndWrongTypesStopStartUp() async throws {
         let directory = try TemporaryDirectory()
         let file = directory.path + "/orthanc.json"
         try
             #"{"StableAge": 60, "DicomTlsEnabled": true, "DicomTlsCertificate": "/nonexistent.crt", "DicomTlsPrivateKey": "/nonexistent.key", "LuaScripts": []}"#
             .write(toFile: file, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(dataDirectory: directory.path, arguments: ["--config", file])
-        let (status, output) = server.waitForExit()
+        let (status, output) = try await ServerProcess.withRunning(
+            dataDirectory: directory.path, arguments: ["--config", file]
+        ) { await $0.exit() }
         #expect(status == 2)
         #expect(output.contains("configuration keys not supported by Apus, ignored"), "\(output)")
         #expect(output.contains("LuaScripts, StableAge"), "\(output)")
 
         try #"{"HttpPort": "eighty"}"#.write(toFile: file, atomically: true, encoding: .utf8)
-        let wrong = try ServerProcess(dataDirectory: directory.path, arguments: ["--config", file])
-        let (wrongStatus, wrongOutput) = wrong.waitForExit()
+        let (wrongStatus, wrongOutput) = try await ServerProcess.withRunning(
+            dataDirectory: directory.path, arguments: ["--config", file]
+        ) { await $0.exit() }
         #expect(wrongStatus == 2)
         #expect(wrongOutput.contains("orthanc.json: HttpPort: must be a port number"), "\(wrongOutput)")
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `apus serve` as its own process, configured by a JSON file of Apus settings written for it
-/// (with a data directory of its own), until the value goes away. Its ports come from its
+/// (with a data directory of its own), for the length of a test body. Its ports come from its
 /// "listening" log lines; its log stays readable, to check what it said.
 final class ServeProcess: Sendable {
     let directory: TemporaryDirectory
@@ -9,8 +9,26 @@ final class ServeProcess: Sendable {
     let dicomPort: Int?
     let tlsPort: Int?
 
+    /// The server for `body`'s length, killed and waited for after it however `body` ends
+    /// (returns, fails an expectation, throws): the child is in a process group of its own,
+    /// which no kill of the test run's group reaches.
+    static func withRunning<T>(
+        settings: [String: Any], waitForPlain: Bool = true, waitForTLS: Bool = false,
+        _ body: (ServeProcess) async throws -> T
+    ) async throws -> T {
+        let server = try await ServeProcess(settings: settings, waitForPlain: waitForPlain, waitForTLS: waitForTLS)
+        do {
+            let result = try await body(server)
+            await server.child.stop()
+            return result
+        } catch {
+            await server.child.stop()
+            throw error
+        }
+    }
+
     /// `settings` are the file's keys; ports default to 0 (free ones), the host to 127.0.0.1.
-    init(settings: [String: Any], waitForPlain: Bool = true, waitForTLS: Bool = false) async throws {
+    private init(settings: [String: Any], waitForPlain: Bool, waitForTLS: Bool) async throws {
         directory = try TemporaryDirectory()
         var settings = settings
         settings["dataDirectory"] = settings["dataDirectory"] ?? directory.path + "/data"
@@ -32,9 +50,15 @@ final class ServeProcess: Sendable {
             guard child.isRunning else {
                 throw ChildProcess.Failure(description: "apus serve ended at start: \(log)")
             }
-            try await Task.sleep(for: .milliseconds(50))
+            do {
+                try await Task.sleep(for: .milliseconds(50))
+            } catch {
+                await child.stop()
+                throw error
+            }
         }
         guard (!waitForPlain || plain != nil) && (!waitForTLS || tls != nil) else {
+            await child.stop()
             throw ChildProcess.Failure(description: "apus serve did not listen within 60 s: \(child.errors)")
         }
         dicomPort = plain
