@@ -42,7 +42,7 @@ struct RetrieveEndToEndTests {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let storescpPort = try FreePort.find()
         let storescp = try Tools.start("/usr/bin/storescp", ["-aet", "STORESCP", "-od", output, String(storescpPort)])
-        defer { storescp.terminate() }
+        defer { Tools.stop(storescp) }
         try await Server.withRunning(
             dataDirectory: directory.path + "/data",
             peers: [
@@ -268,7 +268,15 @@ enum FreePort {
 }
 
 extension Tools {
-    /// Starts a peer in the background; the caller terminates it.
+    /// Ends a peer `start` started, and waits for it. With SIGKILL: the child inherits the test
+    /// process's blocked signals, SIGTERM among them, so `terminate()` never reaches it and
+    /// storescp outlived the run.
+    static func stop(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Starts a peer in the background; the caller ends it with `stop`.
     static func start(_ executable: String, _ arguments: [String]) throws -> Process {
         guard FileManager.default.isExecutableFile(atPath: executable) else { throw ToolMissing(path: executable) }
         let process = Process()
