@@ -24,6 +24,8 @@ struct DurabilityTests {
         let acknowledged = Acknowledged()
 
         var server = try ServerProcess(dataDirectory: directory.path)
+        // Whichever server runs when the test ends, however it ends.
+        defer { server.kill9() }
         let port = try await server.waitForPort()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in instances {
@@ -190,7 +192,7 @@ struct ServerProcess {
 
     /// `waitForExit` for a process expected to end by itself, without blocking a thread on it:
     /// a nil status when it still runs after `timeout` (`withRunning` then kills it).
-    func exit(within timeout: Duration = .seconds(60)) async -> (status: Int32?, output: String) {
+    func ended(within timeout: Duration = .seconds(60)) async -> (status: Int32?, output: String) {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -200,7 +202,8 @@ struct ServerProcess {
     }
 
     mutating func kill9() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        // Once reaped, the pid may belong to another process.
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

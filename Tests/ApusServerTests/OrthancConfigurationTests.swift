@@ -271,7 +271,7 @@ struct OrthancDropInTests {
             .write(toFile: file, atomically: true, encoding: .utf8)
         let (status, output) = try await ServerProcess.withRunning(
             dataDirectory: directory.path, arguments: ["--config", file]
-        ) { await $0.exit() }
+        ) { await $0.ended() }
         #expect(status == 2)
         #expect(output.contains("configuration keys not supported by Apus, ignored"), "\(output)")
         #expect(output.contains("LuaScripts, StableAge"), "\(output)")
@@ -279,7 +279,7 @@ struct OrthancDropInTests {
         try #"{"HttpPort": "eighty"}"#.write(toFile: file, atomically: true, encoding: .utf8)
         let (wrongStatus, wrongOutput) = try await ServerProcess.withRunning(
             dataDirectory: directory.path, arguments: ["--config", file]
-        ) { await $0.exit() }
+        ) { await $0.ended() }
         #expect(wrongStatus == 2)
         #expect(wrongOutput.contains("orthanc.json: HttpPort: must be a port number"), "\(wrongOutput)")
     }
