@@ -38,6 +38,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // X.509 parsing: a DICOM peer's certificate subject (peerAccess), `apus check`'s expiry.
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         // swift-configuration support is not used (ServerConfiguration reads our settings).
         .package(
             url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
@@ -158,6 +161,9 @@ let package = Package(
         .target(
             name: "ApusServer",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -386,6 +392,10 @@ let package = Package(
                 "ApusServer",
                 "ArchivePostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // HTTP against a child `apus serve`: URLSession on Linux never completes a 401
+                // with a challenge when it has no credential (swift-corelibs-foundation#5456).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "Archive",
                 "ArchiveS3",
                 "DICOM",
@@ -393,8 +403,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // The Python peers the end-to-end tests run (pynetdicom).
-            exclude: ["Peers"],
+            // The Python peers the end-to-end tests run (pynetdicom); configuration files
+            // (Fixtures/README.md says where they come from).
+            exclude: ["Peers", "Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -18,13 +18,22 @@ extension ApusServer {
             }
             return (.none, nil)
         }
-        let users: UserDirectory?
+        var users: UserDirectory?
         do {
             users = try configuration.usersFile.map { path throws(AuthenticationSetupError) in
                 try UserDirectory(loadingFile: path)
             }
         } catch {
             throw ConfigurationError(setting: "usersFile (APUS_USERS_FILE)", problem: error.description)
+        }
+        if !configuration.registeredUsers.isEmpty {
+            guard users == nil else {
+                throw ConfigurationError(
+                    setting: "usersFile (APUS_USERS_FILE)",
+                    problem: "the Orthanc configuration has RegisteredUsers: give the users in one place")
+            }
+            // Orthanc's users may do everything.
+            users = UserDirectory(hashes: configuration.registeredUsers, role: .admin)
         }
         var oidc: OIDCVerifier?
         var refresher: JWKSRefresher?

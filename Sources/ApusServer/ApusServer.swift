@@ -41,6 +41,7 @@ public struct ApusServer: Sendable {
         onHTTPListening: @escaping @Sendable (Int) -> Void = { _ in },
         onHTTPSListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
+        logConfigurationNotes()
         try await configuration.checkTLSFiles()
         // The process-wide client: only OIDC discovery uses it, and it needs no shutdown.
         let (authentication, keyRefresher) = try await authentication(httpClient: .shared)
@@ -54,7 +55,7 @@ public struct ApusServer: Sendable {
                 host: configuration.resolvedHTTPHost, port: configuration.httpPort,
                 maximumInstanceSize: configuration.maximumInstanceSize,
                 system: HTTPAPI.SystemDescription(
-                    aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort,
+                    name: configuration.name, aeTitle: configuration.aeTitle, dicomPort: configuration.dicomPort,
                     databaseBackend: configuration.databaseURL == nil ? "SQLite" : "PostgreSQL",
                     storageBackend: configuration.storageBackendName))
             http.cors = CORSPolicy(allowedOrigins: configuration.corsOrigins)
@@ -162,6 +163,22 @@ public struct ApusServer: Sendable {
         }
     }
 
+    /// What the configuration file asked that Apus does not do, in one line, and the warnings
+    /// the operator must see at every start.
+    func logConfigurationNotes() {
+        if !configuration.ignoredSettings.isEmpty {
+            logger.warning(
+                "configuration keys not supported by Apus, ignored",
+                metadata: ["keys": "\(configuration.ignoredSettings.joined(separator: ", "))"])
+        }
+        for warning in configuration.startupWarnings { logger.warning("\(warning)") }
+        if let rules = configuration.peerAccess {
+            logger.info(
+                "DICOM peers admitted by AE title, address and certificate",
+                metadata: ["aeTitles": "\(Set(rules.map(\.aeTitle)).sorted().joined(separator: ", "))"])
+        }
+    }
+
     private func postgresConfiguration(url: String) throws(ConfigurationError) -> PostgresIndexStore.Configuration {
         do {
             return try PostgresIndexStore.Configuration(url: url)
@@ -171,11 +188,12 @@ public struct ApusServer: Sendable {
     }
 
     func dicomServer(archive: Archive) throws(ConfigurationError) -> DICOMServer {
-        let policy = AssociationPolicy(
+        var policy = AssociationPolicy(
             aeTitle: configuration.aeTitle, acceptsAnyCalledAETitle: configuration.acceptsAnyCalledAETitle,
             allowedCallingAETitles: configuration.allowedCallingAETitles.map(Set.init),
             maximumPDULength: UInt32(configuration.maximumPDULength),
             maximumAssociations: configuration.maximumAssociations)
+        policy.requestorCheck = try requestorCheck()
         let logger = logger
         let tls = try configuration.dicomTLS { event in
             switch event {
@@ -188,10 +206,16 @@ public struct ApusServer: Sendable {
                     metadata: ["reason": "\(error)"])
             }
         }
+        guard configuration.servesPlainDICOM || tls != nil else {
+            throw ConfigurationError(
+                setting: "plainDICOM (APUS_PLAIN_DICOM)",
+                problem: "with plain DICOM off, a DICOM TLS port (APUS_DICOM_TLS_PORT) is needed")
+        }
         return DICOMServer(
             configuration: DICOMServer.Configuration(
                 host: configuration.dicomHost, port: configuration.dicomPort, policy: policy,
-                tls: tls.map { DICOMServer.TLSListener(port: configuration.dicomTLSPort ?? 11112, configuration: $0) }),
+                tls: tls.map { DICOMServer.TLSListener(port: configuration.dicomTLSPort ?? 11112, configuration: $0) },
+                servesPlain: configuration.servesPlainDICOM),
             storage: ArchiveStorageService(
                 archive: archive, maximumInstanceSize: configuration.maximumInstanceSize, logger: logger),
             query: ArchiveQueryService(archive: archive),

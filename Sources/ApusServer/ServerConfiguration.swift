@@ -6,9 +6,13 @@ import Foundation
 /// files under `./apus-data`, DICOM on port 4242 as `APUS`), a JSON file over them, and
 /// `APUS_*` environment variables over that — the order container platforms expect.
 public struct ServerConfiguration: Sendable, Equatable {
+    /// What `/system` calls this archive (Orthanc's `Name`).
+    public var name = "Apus"
     public var aeTitle = "APUS"
     public var dicomHost = "0.0.0.0"
     public var dicomPort = 4242
+    /// Plain DICOM on `dicomPort`; off to take DICOM over TLS only (Orthanc's DicomTlsEnabled).
+    public var servesPlainDICOM = true
     /// Unset: all interfaces when authentication is required, loopback when it is off, so
     /// that no configuration at all never exposes the archive's HTTP side to the network.
     public var httpHost: String?
@@ -50,6 +54,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var oidcScope = "openid profile email"
     /// The Storage SCPs a C-MOVE may send to, by AE title (the Move Destination).
     public var peers: [String: Peer] = [:]
+    /// The calling AE titles admitted, each from its hosts and (over TLS) with its certificate;
+    /// nil admits any (subject to `allowedCallingAETitles`).
+    public var peerAccess: [PeerAccessRule]?
+    /// HTTP Basic users from an Orthanc file's RegisteredUsers: name and bcrypt hash of the
+    /// password (the plain text is never kept). They have the admin role, as in Orthanc.
+    public var registeredUsers: [String: String] = [:]
+    /// Keys of the configuration file that mean nothing to Apus, logged at start in one line.
+    public var ignoredSettings: [String] = []
+    /// What the configuration does that the operator must hear about at every start.
+    public var startupWarnings: [String] = []
     /// DICOM over TLS on its own port (11112 by convention); nil: no TLS listener.
     public var dicomTLSPort: Int?
     /// HTTPS on its own port (8443 in the manifests) with the same certificate files; nil: none.
@@ -111,26 +125,22 @@ public struct ServerConfiguration: Sendable, Equatable {
     {
         var configuration = ServerConfiguration()
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ConfigurationError(setting: file, problem: "cannot read the configuration file")
-            }
-            let object: Any
-            do {
-                object = try JSONSerialization.jsonObject(with: data)
-            } catch {
-                throw ConfigurationError(setting: file, problem: "not valid JSON: \(error.localizedDescription)")
-            }
-            guard let settings = object as? [String: Any] else {
-                throw ConfigurationError(setting: file, problem: "the configuration must be a JSON object")
-            }
-            for (key, value) in settings {
-                let text: String
-                switch key {
-                case "peers": text = try peersText(value, source: "\(file): \(key)")
-                case "extraIndexedTags": text = try extraIndexedTagsText(value, source: "\(file): \(key)")
-                default: text = "\(value)"
+            let settings = try ConfigurationFile.read(file, environment: environment)
+            if OrthancConfiguration.isOrthanc(settings) {
+                var orthanc = OrthancConfiguration(object: settings, file: file)
+                try orthanc.apply(to: &configuration)
+            } else {
+                for (key, value) in settings {
+                    let source = "\(file): \(key)"
+                    let text: String
+                    switch key {
+                    case "peers": text = try peersText(value, source: source)
+                    case "peerAccess": text = try PeerAccessRule.text(ofJSON: value, source: source)
+                    case "extraIndexedTags": text = try extraIndexedTagsText(value, source: source)
+                    default: text = "\(value)"
+                    }
+                    try configuration.apply(key: key, value: text, source: source)
                 }
-                try configuration.apply(key: key, value: text, source: "\(file): \(key)")
             }
         }
         for (name, key) in environmentNames {
@@ -144,6 +154,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// `APUS_*` variables and the configuration file keys they override.
     static let environmentNames: [(String, String)] = [
+        ("APUS_NAME", "name"), ("APUS_PLAIN_DICOM", "plainDICOM"), ("APUS_PEER_ACCESS", "peerAccess"),
         ("APUS_AE_TITLE", "aeTitle"), ("APUS_DICOM_HOST", "dicomHost"), ("APUS_DICOM_PORT", "dicomPort"),
         ("APUS_HTTP_HOST", "httpHost"), ("APUS_HTTP_PORT", "httpPort"),
         ("APUS_DATA_DIR", "dataDirectory"), ("APUS_DATABASE_PATH", "databasePath"),
@@ -246,6 +257,11 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
         }
         switch key {
+        case "name":
+            guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
+            name = value
+        case "plainDICOM": servesPlainDICOM = try boolean()
+        case "peerAccess": peerAccess = try PeerAccessRule.parseList(value, source: source)
         case "aeTitle":
             let title = value.trimmingCharacters(in: .whitespaces)
             guard (1...16).contains(title.utf8.count), title.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C })

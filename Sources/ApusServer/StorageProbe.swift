@@ -3,12 +3,19 @@ import ArchiveS3
 import Foundation
 import NIOCore
 
-/// The start-up check of an object store: a small object written, read back and deleted.
+/// The check of a blob store before it is trusted with instances: a small object written,
+/// read back and deleted. Start-up does it for an object store, `apus check` for every store.
 enum StorageProbe {
     static func check(
         _ store: any BlobStore, configuration: S3Configuration
     ) async throws(ConfigurationError) {
-        let location = "s3://\(configuration.bucket)/\(configuration.prefix) at \(configuration.endpoint)"
+        try await check(
+            store,
+            location: "the bucket s3://\(configuration.bucket)/\(configuration.prefix) at \(configuration.endpoint)")
+    }
+
+    /// `location` names the store in messages ("the bucket s3://…", "files in /var/lib/apus").
+    static func check(_ store: any BlobStore, location: String) async throws(ConfigurationError) {
         guard let key = BlobKey("apus-startup-probe/\(UUID().uuidString).tmp") else {
             throw ConfigurationError(setting: "storage", problem: "cannot name the probe object")
         }
@@ -28,8 +35,7 @@ enum StorageProbe {
         } catch {
             throw ConfigurationError(
                 setting: "storage",
-                problem:
-                    "the bucket \(location) cannot be used (writing, reading and deleting a probe object): \(error)")
+                problem: "\(location) cannot be used (writing, reading and deleting a probe object): \(error)")
         }
     }
 }

@@ -84,6 +84,15 @@ public enum StorageSetting: Sendable, Equatable {
     }
 }
 
+extension StorageSetting.S3Location {
+    /// `s3://bucket/prefix` for messages: the prefix keeps the slash after the bucket
+    /// (`/archive`), which must not be doubled.
+    var displayName: String {
+        let prefix = prefix.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        return "s3://\(bucket)" + (prefix.isEmpty ? "" : "/" + prefix)
+    }
+}
+
 /// A key prefix is checked as blob keys are: the same characters, no empty or dot segments.
 enum BlobKeyPrefix {
     static func isValid(_ prefix: String) -> Bool {

@@ -17,7 +17,7 @@ extension PostgresIndexStore.Configuration {
         guard let host = components.host, !host.isEmpty else {
             throw PostgresURLError("the URL names no host")
         }
-        guard let user = components.user, !user.isEmpty else {
+        guard let user = components.percentEncodedUser, !user.isEmpty else {
             throw PostgresURLError("the URL names no user (postgres://USER:password@host/database)")
         }
         let port = components.port ?? 5432
@@ -52,8 +52,10 @@ extension PostgresIndexStore.Configuration {
             throw PostgresURLError(
                 "sslmode '\(other)' is not one of disable, allow, prefer, require, verify-ca, verify-full")
         }
+        // Decoded once, from the text as written: `user` and `password` of URLComponents are
+        // decoded already, and decoding those again turns a password's `%41` into `A`.
         let username = user.removingPercentEncoding ?? user
-        let password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        let password = components.percentEncodedPassword.map { $0.removingPercentEncoding ?? $0 }
         let client = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password,
             database: database.isEmpty ? nil : database, tls: tls)

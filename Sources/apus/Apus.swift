@@ -7,7 +7,7 @@ struct Apus: AsyncParsableCommand {
         abstract: "Apus, a DICOM archive.",
         discussion: ExitStatus.summary,
         subcommands: [
-            Serve.self, Import.self, Dump.self, Echo.self, Store.self, Find.self, Get.self, Move.self,
+            Serve.self, Check.self, Import.self, Dump.self, Echo.self, Store.self, Find.self, Get.self, Move.self,
             HashPassword.self,
         ]
     )

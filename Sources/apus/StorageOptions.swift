@@ -5,7 +5,10 @@ import Logging
 
 /// The options that say where the archive is, shared by the commands that open it.
 struct StorageOptions: ParsableArguments {
-    @Option(help: "A JSON configuration file (settings: see the README).")
+    @Option(
+        help: ArgumentHelp(
+            "A JSON configuration file, Apus's or Orthanc's, or a directory of them (default: APUS_CONFIG).",
+            valueName: "path"))
     var config: String?
 
     @Option(name: .customLong("data"), help: "Data directory (default ./apus-data).")
@@ -25,17 +28,29 @@ struct StorageOptions: ParsableArguments {
         throws -> ServerConfiguration
     {
         do {
-            var settings = try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
-            for (key, value, option) in overrides + [
-                ("dataDirectory", dataDirectory, "--data"), ("storage", blobStorage, "--storage"),
-            ] {
-                if let value { try settings.apply(key: key, value: value, source: option) }
-            }
-            return settings
+            return try loadSettings(overrides: overrides)
         } catch {
             printError("apus \(command): \(error)")
             throw ExitCode(2)
         }
+    }
+
+    /// The configuration file: `--config`, else APUS_CONFIG.
+    var configurationPath: String? {
+        config ?? ProcessInfo.processInfo.environment["APUS_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func loadSettings(overrides: [(key: String, value: String?, option: String)] = []) throws(ConfigurationError)
+        -> ServerConfiguration
+    {
+        var settings = try ServerConfiguration.load(
+            file: configurationPath, environment: ProcessInfo.processInfo.environment)
+        for (key, value, option) in overrides + [
+            ("dataDirectory", dataDirectory, "--data"), ("storage", blobStorage, "--storage"),
+        ] {
+            if let value { try settings.apply(key: key, value: value, source: option) }
+        }
+        return settings
     }
 }
 

@@ -24,6 +24,8 @@ struct DurabilityTests {
         let acknowledged = Acknowledged()
 
         var server = try ServerProcess(dataDirectory: directory.path)
+        // Whichever server runs when the test ends, however it ends.
+        defer { server.kill9() }
         let port = try await server.waitForPort()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in instances {
@@ -188,9 +190,39 @@ struct ServerProcess {
         )
     }
 
+    /// `waitForExit` for a process expected to end by itself, without blocking a thread on it:
+    /// a nil status when it still runs after `timeout` (`withRunning` then kills it).
+    func ended(within timeout: Duration = .seconds(60)) async -> (status: Int32?, output: String) {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        guard !process.isRunning else { return (nil, "(still running after \(timeout))") }
+        return waitForExit()
+    }
+
     mutating func kill9() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        // Once reaped, the pid may belong to another process.
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    /// The server for `body`'s length, killed and waited for after it however `body` ends
+    /// (returns, fails an expectation, throws): the child is in a process group of its own,
+    /// which no kill of the test run's group reaches.
+    static func withRunning<T>(
+        dataDirectory: String, arguments: [String] = [], environment: [String: String] = [:],
+        _ body: (ServerProcess) async throws -> T
+    ) async throws -> T {
+        var server = try ServerProcess(dataDirectory: dataDirectory, arguments: arguments, environment: environment)
+        do {
+            let result = try await body(server)
+            server.kill9()
+            return result
+        } catch {
+            server.kill9()
+            throw error
+        }
     }
 
     func terminate() {

@@ -28,7 +28,7 @@ struct ModalitiesEndToEndTests {
         let storescpPort = try FreePort.find()
         let storescp = try Tools.start(
             "/usr/bin/storescp", ["-aet", "STORESCP", "-od", received, String(storescpPort)])
-        defer { storescp.stop() }
+        defer { Tools.stop(storescp) }
         let qrPort = try FreePort.find()
         let qrConfiguration = directory.path + "/dcmqrscp.cfg"
         try """
@@ -48,7 +48,7 @@ struct ModalitiesEndToEndTests {
         AETable END
         """.write(toFile: qrConfiguration, atomically: true, encoding: .utf8)
         let dcmqrscp = try Tools.start("/usr/bin/dcmqrscp", ["-c", qrConfiguration, String(qrPort)])
-        defer { dcmqrscp.stop() }
+        defer { Tools.stop(dcmqrscp) }
 
         try await Self.withServer(
             dataDirectory: directory.path + "/data", dicomPort: apusPort,

@@ -30,8 +30,9 @@ struct PostgresStorageEndToEndTests {
 
     @Test func postgresStorageWithoutAPostgresIndexStopsStartUp() async throws {
         let directory = try TemporaryDirectory()
-        let server = try ServerProcess(dataDirectory: directory.path, arguments: ["--storage", "postgres"])
-        let (status, output) = server.waitForExit()
+        let (status, output) = try await ServerProcess.withRunning(
+            dataDirectory: directory.path, arguments: ["--storage", "postgres"]
+        ) { await $0.ended() }
         #expect(status == 2)
         #expect(output.contains("set APUS_DATABASE_URL too"), "\(output)")
     }

@@ -18,6 +18,7 @@ struct ReplicaTests {
             let environment = ["APUS_DATABASE_URL": url]
             // Started together: both find an empty database and migrate it, one of them only.
             var first = try ServerProcess(dataDirectory: directory.path, environment: environment)
+            defer { first.kill9() }
             let second = try ServerProcess(dataDirectory: directory.path, environment: environment)
             defer { second.terminate() }
             let firstPort = try await first.waitForPort()

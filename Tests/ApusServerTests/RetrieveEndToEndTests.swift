@@ -42,7 +42,7 @@ struct RetrieveEndToEndTests {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let storescpPort = try FreePort.find()
         let storescp = try Tools.start("/usr/bin/storescp", ["-aet", "STORESCP", "-od", output, String(storescpPort)])
-        defer { storescp.stop() }
+        defer { Tools.stop(storescp) }
         try await Server.withRunning(
             dataDirectory: directory.path + "/data",
             peers: [
@@ -267,18 +267,16 @@ enum FreePort {
     }
 }
 
-extension Process {
-    /// Ends a peer for good and waits for it. SIGKILL, because a child started from a Dispatch
-    /// thread inherits that thread's blocked SIGTERM (Foundation does not reset the signal
-    /// mask), so `terminate()` leaves peers such as storescp or a Python server running.
-    func stop() {
-        if isRunning { kill(processIdentifier, SIGKILL) }
-        waitUntilExit()
-    }
-}
-
 extension Tools {
-    /// Starts a peer in the background; the caller stops it (`stop()`).
+    /// Ends a peer `start` started, and waits for it. With SIGKILL: the child inherits the test
+    /// process's blocked signals, SIGTERM among them, so `terminate()` never reaches it and
+    /// storescp outlived the run.
+    static func stop(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Starts a peer in the background; the caller ends it with `stop`.
     static func start(_ executable: String, _ arguments: [String]) throws -> Process {
         guard FileManager.default.isExecutableFile(atPath: executable) else { throw ToolMissing(path: executable) }
         let process = Process()

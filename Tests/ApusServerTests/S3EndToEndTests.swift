@@ -79,27 +79,27 @@ struct S3EndToEndTests {
     @Test func aBucketThatCannotBeUsedStopsStartUp() async throws {
         let directory = try TemporaryDirectory()
         // Never created.
-        let missing = try ServerProcess(
+        let (status, output) = try await ServerProcess.withRunning(
             dataDirectory: directory.path,
             arguments: ["--storage", "s3://apus-no-such-bucket/x?endpoint=\(try Self.endpoint())"],
-            environment: Self.credentials)
-        let (status, output) = missing.waitForExit()
+            environment: Self.credentials
+        ) { await $0.ended() }
         #expect(status != 0)
         #expect(output.contains("storage: the bucket s3://apus-no-such-bucket/x/"), "\(output)")
         #expect(output.contains("NoSuchBucket"), "\(output)")
 
-        let badURL = try ServerProcess(
+        let (badStatus, badOutput) = try await ServerProcess.withRunning(
             dataDirectory: directory.path, arguments: ["--storage", "s3://Not_A_Bucket/x"],
-            environment: Self.credentials)
-        let (badStatus, badOutput) = badURL.waitForExit()
+            environment: Self.credentials
+        ) { await $0.ended() }
         #expect(badStatus == 2)
         #expect(badOutput.contains("--storage: 'Not_A_Bucket' is not a bucket name"), "\(badOutput)")
 
-        let noCredentials = try ServerProcess(
+        let (_, noCredentialsOutput) = try await ServerProcess.withRunning(
             dataDirectory: directory.path,
             arguments: ["--storage", "s3://apus-no-such-bucket?endpoint=\(try Self.endpoint())"],
-            environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""])
-        let (_, noCredentialsOutput) = noCredentials.waitForExit()
+            environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""]
+        ) { await $0.ended() }
         #expect(noCredentialsOutput.contains("S3 storage needs credentials"), "\(noCredentialsOutput)")
     }
 }

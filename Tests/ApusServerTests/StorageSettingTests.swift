@@ -25,6 +25,21 @@ struct StorageSettingTests {
         #expect(s3.credentials == S3Credentials(accessKeyID: "id", secretAccessKey: "secret"))
     }
 
+    /// `apus check` named the store `s3://bucket//archive`: the prefix keeps its leading slash.
+    @Test func aLocationIsNamedWithOneSlashAfterTheBucket() throws {
+        for (url, name) in [
+            ("s3://pacs-bucket/archive", "s3://pacs-bucket/archive"), ("s3://pacs-bucket", "s3://pacs-bucket"),
+            ("s3://pacs-bucket/", "s3://pacs-bucket"), ("s3://pacs-bucket/a/b/?region=r1", "s3://pacs-bucket/a/b"),
+        ] {
+            let storage = try ServerConfiguration.load(file: nil, environment: ["APUS_STORAGE": url]).storage
+            guard case .s3(let location) = storage else {
+                Issue.record("\(url) is not an S3 location: \(storage)")
+                continue
+            }
+            #expect(location.displayName == name)
+        }
+    }
+
     @Test func awsVariablesFillWhatTheURLLeavesOut() throws {
         let onAWS = try ServerConfiguration.load(
             file: nil,

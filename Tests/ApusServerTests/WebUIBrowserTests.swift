@@ -17,7 +17,7 @@ struct WebUIBrowserTests {
         let storescpPort = try FreePort.find()
         let storescp = try Tools.start(
             "/usr/bin/storescp", ["-aet", "STORESCP", "-od", directory.path, String(storescpPort)])
-        defer { storescp.stop() }
+        defer { Tools.stop(storescp) }
         let server = try ServerProcess(
             dataDirectory: directory.path + "/data", environment: ["APUS_PEERS": "STORESCP@127.0.0.1:\(storescpPort)"])
         defer { server.terminate() }

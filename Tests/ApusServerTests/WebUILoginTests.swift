@@ -25,7 +25,7 @@ struct WebUILoginTests {
                 "python3", "-m", "oidc_provider_mock", "--port", String(oidcPort), "--require-nonce", "true",
                 "--user-claims", alice,
             ])
-        defer { provider.stop() }
+        defer { Tools.stop(provider) }
         let issuer = "http://127.0.0.1:\(oidcPort)"
         let ready = try await Tools.runDetached(
             "/usr/bin/curl",

@@ -76,6 +76,21 @@ struct AssociationNegotiatorTests {
         _ = try accepted(restricted.negotiate(request(calling: "MR1"), admitted: true))
     }
 
+    @Test func requestorCheckSeesAddressAndCertificate() throws {
+        var checked = negotiator
+        checked.policy.requestorCheck = { requestor in
+            requestor.host == "10.0.0.7" && requestor.certificate == [1, 2, 3] ? nil : "not this one"
+        }
+        #expect(
+            checked.negotiate(request(), admitted: true, peerHost: "10.0.0.8", peerCertificate: [1, 2, 3])
+                == .reject(AssociateReject(result: .permanent, source: .serviceUser(.callingAETitleNotRecognized))))
+        #expect(
+            checked.negotiate(request(), admitted: true, peerHost: "10.0.0.7")
+                == .reject(AssociateReject(result: .permanent, source: .serviceUser(.callingAETitleNotRecognized))))
+        _ = try accepted(
+            checked.negotiate(request(), admitted: true, peerHost: "10.0.0.7", peerCertificate: [1, 2, 3]))
+    }
+
     @Test func associationLimit() {
         #expect(
             negotiator.negotiate(request(), admitted: false)

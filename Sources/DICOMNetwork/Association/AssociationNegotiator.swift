@@ -29,10 +29,14 @@ struct AssociationNegotiator: Sendable {
     static let defaultPeerMaximumPDULength: UInt32 = 16_384
 
     /// `admitted` is false when the association would exceed the server's limit.
-    func negotiate(_ request: AssociateRequest, admitted: Bool, peerHost: String? = nil, peerPort: Int? = nil)
-        -> Outcome
-    {
-        if let reject = rejection(of: request, admitted: admitted) { return .reject(reject) }
+    func negotiate(
+        _ request: AssociateRequest, admitted: Bool, peerHost: String? = nil, peerPort: Int? = nil,
+        peerCertificate: [UInt8]? = nil
+    ) -> Outcome {
+        let requestor = AssociationRequestor(
+            callingAETitle: request.callingAETitle, calledAETitle: request.calledAETitle, host: peerHost,
+            certificate: peerCertificate)
+        if let reject = rejection(of: request, admitted: admitted, requestor: requestor) { return .reject(reject) }
 
         let (results, accepted) = presentationContexts(request.presentationContexts)
         let (roleReplies, contexts) = roles(request.userInformation.roleSelections, contexts: accepted)
@@ -60,7 +64,9 @@ struct AssociationNegotiator: Sendable {
 
     /// The A-ASSOCIATE-RJ for a request we refuse as a whole (PS3.8 Table 9-21), nil to go on.
     /// Permanent reasons come first, so a misconfigured peer learns its mistake even when busy.
-    func rejection(of request: AssociateRequest, admitted: Bool) -> AssociateReject? {
+    func rejection(of request: AssociateRequest, admitted: Bool, requestor: AssociationRequestor? = nil)
+        -> AssociateReject?
+    {
         if request.applicationContext != .dicomApplicationContext {
             return AssociateReject(result: .permanent, source: .serviceUser(.applicationContextNameNotSupported))
         }
@@ -68,6 +74,9 @@ struct AssociationNegotiator: Sendable {
             return AssociateReject(result: .permanent, source: .serviceUser(.calledAETitleNotRecognized))
         }
         if let allowed = policy.allowedCallingAETitles, !allowed.contains(request.callingAETitle) {
+            return AssociateReject(result: .permanent, source: .serviceUser(.callingAETitleNotRecognized))
+        }
+        if let check = policy.requestorCheck, let requestor, check(requestor) != nil {
             return AssociateReject(result: .permanent, source: .serviceUser(.callingAETitleNotRecognized))
         }
         if request.presentationContexts.isEmpty {

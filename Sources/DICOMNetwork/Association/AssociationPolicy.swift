@@ -13,6 +13,9 @@ public struct AssociationPolicy: Sendable {
     public var acceptsAnyCalledAETitle: Bool
     /// The Calling-AE-titles allowed to associate; nil allows any.
     public var allowedCallingAETitles: Set<String>?
+    /// A further check of who asks (AE title, address, client certificate), after the AE
+    /// titles: the reason to refuse, answered "calling AE title not recognized", or nil to go on.
+    public var requestorCheck: (@Sendable (AssociationRequestor) -> String?)?
     /// The transfer syntaxes accepted for every abstract syntax, in our order of preference:
     /// of those a peer proposes for a context, the first in this list is chosen.
     public var transferSyntaxes: [UID]

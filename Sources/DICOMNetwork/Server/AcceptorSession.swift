@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 
 /// One connection to the server, from the A-ASSOCIATE-RQ to the close: negotiation, then the
 /// association's messages until release or abort.
@@ -32,8 +33,13 @@ struct AcceptorSession: Sendable {
             guard case .associateRequest(let request)? = try await indications.next() else { return }
             let admitted = limiter.enter()
             defer { if admitted { limiter.leave() } }
+            // Over TLS, the certificate the handshake verified; a plain channel has no TLS handler.
+            let certificate =
+                negotiator.policy.requestorCheck == nil
+                ? nil : try? await transport.nioSSL_peerCertificate().get()?.toDERBytes()
             let outcome = negotiator.negotiate(
-                request, admitted: admitted, peerHost: peer?.ipAddress, peerPort: peer?.port)
+                request, admitted: admitted, peerHost: peer?.ipAddress, peerPort: peer?.port,
+                peerCertificate: certificate)
             switch outcome {
             case .reject(let reject):
                 try await outbound.write(.associateReject(reject))

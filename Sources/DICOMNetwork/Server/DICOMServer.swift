@@ -15,6 +15,8 @@ public struct DICOMServer: Sendable {
         public var host: String
         /// 0 picks a free port; `run(onListening:)` says which.
         public var port: Int
+        /// Whether `port` is listened on: false serves DICOM over TLS only (`tls` then required).
+        public var servesPlain: Bool
         public var policy: AssociationPolicy
         /// Connections waiting to be accepted by the kernel.
         public var backlog: Int32
@@ -24,10 +26,11 @@ public struct DICOMServer: Sendable {
 
         public init(
             host: String = "0.0.0.0", port: Int = 104, policy: AssociationPolicy, backlog: Int32 = 256,
-            tls: TLSListener? = nil
+            tls: TLSListener? = nil, servesPlain: Bool = true
         ) {
             self.host = host
             self.port = port
+            self.servesPlain = servesPlain
             self.policy = policy
             self.backlog = backlog
             self.tls = tls
@@ -80,19 +83,19 @@ public struct DICOMServer: Sendable {
         } else {
             tlsContext = nil
         }
-        let plain = try await bind(port: configuration.port, tls: nil)
+        let plain = configuration.servesPlain ? try await bind(port: configuration.port, tls: nil) : nil
         let secure: Listener?
         if let tls = configuration.tls, let tlsContext {
             do {
                 secure = try await bind(port: tls.port, tls: tlsContext)
             } catch {
-                try? await plain.channel.close()
+                try? await plain?.channel.close()
                 throw error
             }
         } else {
             secure = nil
         }
-        if let address = plain.channel.localAddress { onListening(address) }
+        if let address = plain?.channel.localAddress { onListening(address) }
         if let address = secure?.channel.localAddress { onTLSListening(address) }
 
         let policy = configuration.policy
@@ -104,7 +107,7 @@ public struct DICOMServer: Sendable {
             limiter: AssociationLimiter(limit: policy.maximumAssociations))
         do {
             try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await Self.serve(plain, session: session) }
+                if let plain { group.addTask { try await Self.serve(plain, session: session) } }
                 if let secure { group.addTask { try await Self.serve(secure, session: session) } }
                 if let tlsContext { group.addTask { await tlsContext.watch() } }
             }

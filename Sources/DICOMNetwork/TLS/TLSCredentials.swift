@@ -69,6 +69,12 @@ struct TLSCredentials {
             tls.trustRoots = .certificates(trustRoots)
             // Clients with several certificates pick the one our CAs signed.
             tls.sendCANameList = true
+        } else if let trustRoots {
+            // Anonymous clients are accepted, but a certificate that is presented must chain to
+            // our CAs: it is what a peer access rule (subject, fingerprint) then looks at.
+            tls.certificateVerification = .optionalVerification
+            tls.trustRoots = .certificates(trustRoots)
+            tls.sendCANameList = true
         } else {
             tls.certificateVerification = .none
         }

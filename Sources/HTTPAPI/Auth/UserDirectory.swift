@@ -56,6 +56,11 @@ public final class UserDirectory: Sendable {
         self.users = users
     }
 
+    /// Users given as name and bcrypt hash, all with one role (an Orthanc file's RegisteredUsers).
+    public convenience init(hashes: [String: String], role: Role) {
+        self.init(users: hashes.mapValues { Entry(hash: $0, role: role) })
+    }
+
     /// The hash a users file holds for `password`.
     public static func hash(password: String, cost: UInt8 = 12) -> String {
         Bcrypt.hash(password, cost: cost)

@@ -37,13 +37,20 @@ final class ChildProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: directory + "/out")
-        process.standardError = FileHandle(forWritingAtPath: directory + "/err")
+        let output = FileHandle(forWritingAtPath: directory + "/out")
+        let errors = FileHandle(forWritingAtPath: directory + "/err")
+        process.standardOutput = output
+        process.standardError = errors
         let (exits, continuation) = AsyncStream.makeStream(of: Int32.self)
         self.exits = exits
         process.terminationHandler = { process in
             continuation.yield(process.terminationStatus)
             continuation.finish()
+        }
+        // The child has its own copies; ours would stay open for the whole test run.
+        defer {
+            try? output?.close()
+            try? errors?.close()
         }
         try process.run()
     }
@@ -57,6 +64,15 @@ final class ChildProcess: @unchecked Sendable {
 
     func terminate() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Kills the child and waits until it is gone, so that no port or file of it outlives the test.
+    func stop() async {
+        terminate()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     var output: String { read("out") }
