@@ -59,6 +59,11 @@ final class ChildProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
+    /// SIGINT, as Ctrl-C sends it.
+    func interrupt() {
+        if process.isRunning { kill(process.processIdentifier, SIGINT) }
+    }
+
     var output: String { read("out") }
     var errors: String { read("err") }
 
