@@ -24,7 +24,9 @@ struct GetCancelTests {
     ]
 
     @Test func sigintCancelsTheRetrieval() async throws {
-        let count = 20
+        // One instance every 0.3 s: a minute of them, so that the Ctrl-C lands half-way even when a
+        // loaded machine delays it by seconds (20 gave it 6 s); the test itself ends at the cancel.
+        let count = 200
         let port = try await Ports.free()
         let peer = try ChildProcess(
             "/usr/bin/env", ["python3", Self.peerScript, String(port), String(count)],
