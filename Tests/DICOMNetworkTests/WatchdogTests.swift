@@ -10,19 +10,20 @@ import Testing
 /// is a lower one, or a disarmed deadline.
 @Suite("Client watchdog")
 struct WatchdogTests {
-    /// A client connection to our server, with the PDU writer the watchdog's A-ABORT needs.
+    /// A client connection, with the PDU writer the watchdog's A-ABORT needs, to a listener that
+    /// accepts and stays silent (no ARTIM of its own closes the connection on a slow run).
     func withChannel(_ body: (any Channel) async throws -> Void) async throws {
-        try await withServer { port in
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(PDUWriter())
-                    }
-                }
-                .connect(host: "127.0.0.1", port: port).get()
-            defer { channel.close(promise: nil) }
-            try await body(channel)
-        }
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { listener.close(promise: nil) }
+        let port = try #require(listener.localAddress?.port)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(PDUWriter()) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        defer { channel.close(promise: nil) }
+        try await body(channel)
     }
 
     /// Waits up to ten seconds for the watchdog to close the channel.
@@ -65,7 +66,9 @@ struct WatchdogTests {
             let start = ContinuousClock.now
             _ = watchdog.arm(.milliseconds(600))
             try await Task.sleep(for: .milliseconds(300))
-            #expect(channel.isActive)
+            // Still open if this runs before the deadline (a loaded machine may wake us later).
+            let active = channel.isActive
+            if ContinuousClock.now - start < .milliseconds(600) { #expect(active) }
             let isClosed = try await closed(channel)
             #expect(isClosed)
             #expect(ContinuousClock.now - start >= .milliseconds(600))
