@@ -198,6 +198,8 @@ let package = Package(
                 "ApusServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Ctrl-C cancels apus get and apus move (C-CANCEL) instead of killing them.
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -384,6 +386,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The Python peers the tests run.
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

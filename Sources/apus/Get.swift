@@ -14,7 +14,8 @@ struct Get: AsyncParsableCommand {
             STUDY. The peer sends the instances on the same association (storage contexts \
             proposed with the SCP role); each is written as a Part 10 file named by its SOP \
             Instance UID, its data set as received. A progress line shows on a terminal; the \
-            summary gives the peer's sub-operation counts.
+            summary gives the peer's sub-operation counts. Ctrl-C cancels the retrieval (C-CANCEL) \
+            and exits with 6 once the peer has answered; a second Ctrl-C aborts the association.
 
             \(ExitStatus.summary)
             """)
@@ -37,15 +38,22 @@ struct Get: AsyncParsableCommand {
         }
         if peer.verbose { printError("C-GET identifier:\n" + DumpFormatter().format(identifier)) }
         let receiver = GetReceiver(directory: output, sourceAETitle: peer.calledAETitle)
+        let model = retrieve.getModel
+        let interruption = Interruption()
         let clock = ContinuousClock()
         let start = clock.now
         let result: RetrieveResult
         do {
             let association = try await peer.connect(
-                [ProposedPresentationContext(abstractSyntax: retrieve.getModel)] + RetrieveContexts.storage,
+                [ProposedPresentationContext(abstractSyntax: model)] + RetrieveContexts.storage,
                 roleSelections: RetrieveContexts.roleSelections)
-            result = try await association.get(identifier, informationModel: retrieve.getModel) {
-                receiver.receive($0)
+            result = try await interruption.run {
+                try await association.get(
+                    identifier, informationModel: model, progress: { receiver.expect($0) },
+                    receive: { receiver.receive($0) }
+                )
+            } abort: {
+                await association.abort()
             }
             try await association.release()
         } catch {
@@ -53,9 +61,13 @@ struct Get: AsyncParsableCommand {
                 tally.progress.clear()
                 return tally.written
             }
-            printError("apus get: \(ClientErrorText.describe(error, peer: peer))")
+            if interruption.count > 1 {
+                printError("apus get: interrupted again: association aborted without waiting for the peer")
+            } else {
+                printError("apus get: \(ClientErrorText.describe(error, peer: peer))")
+            }
             if written > 0 { printError("apus get: \(written) files written to \(output) before that") }
-            throw ExitStatus(for: error).exitCode
+            throw (interruption.count > 1 ? ExitStatus.interrupted : ExitStatus(for: error)).exitCode
         }
         let elapsed = (clock.now - start).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
@@ -72,6 +84,10 @@ struct Get: AsyncParsableCommand {
         if let comment = result.errorComment { printError("apus get: the peer says: \(comment)") }
         if !tally.failures.isEmpty || result.status.isFailure || (result.subOperations.failed ?? 0) > 0 {
             throw ExitStatus.operationFailed.exitCode
+        }
+        if interruption.count > 0 {
+            printError("apus get: interrupted: C-CANCEL sent, the peer answered \(DisplayName.status(result.status))")
+            throw ExitStatus.cancelled.exitCode
         }
     }
 }

@@ -11,6 +11,8 @@ final class GetReceiver: Sendable {
     struct Tally: Sendable {
         var written = 0
         var bytes = 0
+        /// The instances the peer's last pending response announced in all.
+        var expected: Int?
         var failures: [String] = []
         var progress = ProgressLine()
     }
@@ -42,14 +44,22 @@ final class GetReceiver: Sendable {
             tally.withLock { tally in
                 tally.written += 1
                 tally.bytes += file.readableBytes
+                let of = tally.expected.map { " of \($0)" } ?? ""
                 tally.progress.show(
-                    "received \(tally.written) instances, \(StoreReport.megabytes(tally.bytes)) (last \(uid))")
+                    "received \(tally.written)\(of) instances, \(StoreReport.megabytes(tally.bytes)) (last \(uid))")
             }
             return .success
         } catch {
             record(failure: "\(path): \(error.localizedDescription)")
             return .outOfResources
         }
+    }
+
+    /// The counts of a pending C-GET-RSP: the total they add up to, for the progress line.
+    func expect(_ counts: SubOperationCounts) {
+        let parts = [counts.remaining, counts.completed, counts.failed, counts.warning]
+        guard parts.allSatisfy({ $0 != nil }) else { return }
+        tally.withLock { $0.expected = parts.reduce(0) { $0 + Int($1 ?? 0) } }
     }
 
     private func record(failure: String) {

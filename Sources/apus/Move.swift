@@ -10,7 +10,9 @@ struct Move: AsyncParsableCommand {
         discussion: """
             Keys as apus find takes them; the level is -L, else a QueryRetrieveLevel key, else \
             STUDY. The peer must know --dest (its host and port); the sub-operation counts of \
-            its final response are printed, with the instances it says failed.
+            its final response are printed, with the instances it says failed. A progress line \
+            shows the counts of the pending responses on a terminal. Ctrl-C cancels the move \
+            (C-CANCEL) and exits with 6 once the peer has answered.
 
             \(ExitStatus.summary)
             """)
@@ -28,13 +30,28 @@ struct Move: AsyncParsableCommand {
     func run() async throws {
         let identifier = try retrieve.identifier()
         if peer.verbose { printError("C-MOVE identifier:\n" + DumpFormatter().format(identifier)) }
+        let model = retrieve.moveModel
+        let destination = self.destination
+        let interruption = Interruption()
+        let progress = SharedProgressLine()
         let result: RetrieveResult
         do {
-            let association = try await peer.connect([ProposedPresentationContext(abstractSyntax: retrieve.moveModel)])
-            result = try await association.move(
-                identifier, destination: destination, informationModel: retrieve.moveModel)
+            let association = try await peer.connect([ProposedPresentationContext(abstractSyntax: model)])
+            result = try await interruption.run {
+                try await association.move(identifier, destination: destination, informationModel: model) { counts in
+                    progress.show("C-MOVE to \(destination): \(RetrieveOptions.counts(counts))")
+                }
+            } abort: {
+                await association.abort()
+            }
+            progress.clear()
             try await association.release()
         } catch {
+            progress.clear()
+            if interruption.count > 1 {
+                printError("apus move: interrupted again: association aborted without waiting for the peer")
+                throw ExitStatus.interrupted.exitCode
+            }
             printError("apus move: \(ClientErrorText.describe(error, peer: peer))")
             throw ExitStatus(for: error).exitCode
         }
@@ -45,6 +62,10 @@ struct Move: AsyncParsableCommand {
         if let comment = result.errorComment { printError("apus move: the peer says: \(comment)") }
         if result.status.isFailure || (result.subOperations.failed ?? 0) > 0 {
             throw ExitStatus.operationFailed.exitCode
+        }
+        if interruption.count > 0 {
+            printError("apus move: interrupted: C-CANCEL sent, the peer answered \(DisplayName.status(result.status))")
+            throw ExitStatus.cancelled.exitCode
         }
     }
 }

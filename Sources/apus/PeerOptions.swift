@@ -34,6 +34,24 @@ struct PeerOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Tell more on standard error: the negotiation, each operation.")
     var verbose = false
 
+    @Option(
+        name: .customLong("user"),
+        help: ArgumentHelp("A user name for the peer (User Identity negotiation, PS3.7 D.3.3.7).", valueName: "name"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("The passcode that goes with --user.", valueName: "passcode"))
+    var password: String?
+
+    @Option(
+        name: .customLong("jwt"),
+        help: ArgumentHelp("A JSON Web Token as user identity, instead of --user.", valueName: "token"))
+    var jsonWebToken: String?
+
+    @Flag(
+        name: .customLong("identity-response"),
+        help: "Ask the peer to confirm the user identity; without a confirmation the association is released.")
+    var identityResponse = false
+
     @Flag(
         help: "DICOM over TLS (PS3.15 Annex B); the peer's certificate is checked against the system's CAs or --tls-ca."
     )
@@ -75,6 +93,32 @@ struct PeerOptions: ParsableArguments {
         if (tlsCertificateFile == nil) != (tlsKeyFile == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
+        if password != nil, user == nil { throw ValidationError("--password needs --user") }
+        if user != nil, jsonWebToken != nil { throw ValidationError("--user and --jwt exclude each other") }
+        if identityResponse, user == nil, jsonWebToken == nil {
+            throw ValidationError("--identity-response needs --user or --jwt")
+        }
+        for (option, value) in [("--user", user), ("--password", password), ("--jwt", jsonWebToken)] {
+            if let value, value.isEmpty || value.utf8.count > 65_535 {
+                throw ValidationError("\(option) must be 1 to 65535 bytes")
+            }
+        }
+    }
+
+    /// The User Identity sub-item of --user, --password or --jwt (PS3.7 Table D.3-14).
+    var userIdentity: UserInformation.UserIdentity? {
+        if let jsonWebToken {
+            return UserInformation.UserIdentity(
+                type: .jwt, positiveResponseRequested: identityResponse, primaryField: Array(jsonWebToken.utf8))
+        }
+        guard let user else { return nil }
+        guard let password else {
+            return UserInformation.UserIdentity(
+                type: .username, positiveResponseRequested: identityResponse, primaryField: Array(user.utf8))
+        }
+        return UserInformation.UserIdentity(
+            type: .usernameAndPasscode, positiveResponseRequested: identityResponse, primaryField: Array(user.utf8),
+            secondaryField: Array(password.utf8))
     }
 
     /// With --tls: the files and checks it asks for.
@@ -112,8 +156,14 @@ struct PeerOptions: ParsableArguments {
         let association = try await DICOMClient.connect(
             host: host, port: port, callingAETitle: callingAETitle, calledAETitle: calledAETitle,
             presentationContexts: contexts, roleSelections: roleSelections,
-            maximumPDULength: UInt32(clamping: maximumPDULength), tls: tlsConfiguration, options: clientOptions)
+            maximumPDULength: UInt32(clamping: maximumPDULength), userIdentity: userIdentity, tls: tlsConfiguration,
+            options: clientOptions)
         if verbose { Self.describe(association.context, proposed: contexts.count) }
+        if identityResponse, association.context.userIdentityServerResponse == nil {
+            // PS3.7 D.3.3.7.2: without the response asked for, the requestor may end the association.
+            try? await association.release()
+            throw IdentityNotConfirmed()
+        }
         return association
     }
 
@@ -129,5 +179,13 @@ struct PeerOptions: ParsableArguments {
                 "  context \(accepted.id): \(DisplayName.uid(accepted.abstractSyntax)) in "
                     + DisplayName.uid(accepted.transferSyntax))
         }
+    }
+}
+
+/// --identity-response was given and the peer accepted the association without confirming the
+/// user identity: we released it, as if it had been rejected.
+struct IdentityNotConfirmed: Error, CustomStringConvertible {
+    var description: String {
+        "the peer did not confirm the user identity (--identity-response); association released"
     }
 }

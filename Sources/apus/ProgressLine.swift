@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -35,5 +37,18 @@ struct ProgressLine {
     private func write(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// A `ProgressLine` that callbacks on other tasks draw.
+final class SharedProgressLine: Sendable {
+    private let line = Mutex(ProgressLine())
+
+    func show(_ text: @autoclosure () -> String) {
+        line.withLock { $0.show(text()) }
+    }
+
+    func clear() {
+        line.withLock { $0.clear() }
     }
 }

@@ -45,8 +45,11 @@ struct RetrieveOptions: ParsableArguments {
 
     /// "completed 3, failed 1, warning 0" from a final response's counts.
     static func counts(_ result: RetrieveResult) -> String {
-        let counts = result.subOperations
-        return "completed \(counts.completed ?? 0), failed \(counts.failed ?? 0), warning \(counts.warning ?? 0)"
+        counts(result.subOperations)
+    }
+
+    static func counts(_ counts: SubOperationCounts) -> String {
+        "completed \(counts.completed ?? 0), failed \(counts.failed ?? 0), warning \(counts.warning ?? 0)"
             + (counts.remaining.map { $0 > 0 ? ", remaining \($0)" : "" } ?? "")
     }
 }

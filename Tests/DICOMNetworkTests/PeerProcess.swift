@@ -169,8 +169,11 @@ final class PeerProcess: Sendable {
     /// Waits for the process to end; kills it and fails after `timeout`.
     func wait(timeout: Duration = .seconds(30)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        while true {
+            // Polled once more past the deadline: a test process that was not scheduled for a
+            // while (a loaded machine) must not call a peer that finished meanwhile overdue.
             if let code = poll() { return Result(status: code, output: output) }
+            guard ContinuousClock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         terminate()

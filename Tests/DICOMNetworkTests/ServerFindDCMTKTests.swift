@@ -14,8 +14,7 @@ struct ServerFindDCMTKTests {
                 [
                     findscu, "-v", "-S", "-aec", "APUS", "-k", "QueryRetrieveLevel=STUDY", "-k", "PatientName",
                     "127.0.0.1", "\(port)",
-                ],
-                timeout: .seconds(10))
+                ])
             #expect(result.status == 0, "\(result)")
             #expect(result.output.components(separatedBy: "Find Response").count - 1 == 4, "\(result)")
             #expect(result.output.contains("Patient^2"), "\(result)")

@@ -11,11 +11,12 @@ func withServer(
     verification: any VerificationService = DefaultVerificationService(),
     storage: (any StorageService)? = nil,
     query: (any QueryService)? = nil,
+    retrieve: (any RetrieveService)? = nil,
     _ body: (Int) async throws -> Void
 ) async throws {
     let server = DICOMServer(
         configuration: .init(host: "127.0.0.1", port: 0, policy: policy), verification: verification,
-        storage: storage, query: query)
+        storage: storage, query: query, retrieve: retrieve)
     try await withThrowingTaskGroup(of: Void.self) { group in
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         group.addTask {

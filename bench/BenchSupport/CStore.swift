@@ -8,10 +8,13 @@ package struct Endpoint: Sendable {
     package let host = "127.0.0.1"
     package let port: Int
     package let aeTitle: String
+    /// What our client offers as its maximum PDU length.
+    package var maximumPDULength: UInt32
 
-    package init(port: Int, aeTitle: String) {
+    package init(port: Int, aeTitle: String, maximumPDULength: UInt32 = 131_072) {
         self.port = port
         self.aeTitle = aeTitle
+        self.maximumPDULength = maximumPDULength
     }
 }
 
@@ -25,6 +28,7 @@ package func connect(_ endpoint: Endpoint, timeout: Duration = .seconds(10)) asy
             ProposedPresentationContext(abstractSyntax: .ctImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
             ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind),
         ],
+        maximumPDULength: endpoint.maximumPDULength,
         options: DICOMClient.Options(connectTimeout: timeout, associationTimeout: timeout))
 }
 

@@ -1,6 +1,7 @@
 import BenchSupport
 import DICOM
 import Foundation
+import NIOCore
 
 /// The instances of the store workloads, made once and sent to every target. Each workload
 /// has its own study, so an archive stores every instance it is sent.
@@ -11,21 +12,26 @@ struct Corpus: Sendable {
     let ctMany: [Instance]
     /// Part 10 files of 64×64 instances for storescu, nil when DCMTK is skipped.
     let dcmtkDirectory: String?
+    /// Part 10 files of the CT instances for storescu, nil when DCMTK is skipped.
+    let dcmtkCTDirectory: String?
     let dcmtkCount: Int
 
     static func make(options: Options, directory: String) throws -> Corpus {
         log("generating \(options.small)×2 small and \(options.ct)×2 CT instances")
         let dcmtk = options.dcmtkEchoes > 0 && options.dcmtkStore > 0 && DCMTK.available
         let dcmtkDirectory = directory + "/storescu"
+        let dcmtkCTDirectory = directory + "/storescu-ct"
         if dcmtk {
             try DCMTK.writeFiles(try Instances.small(workload: 5, count: options.dcmtkStore), to: dcmtkDirectory)
+            try DCMTK.writeFiles(try Instances.ct(workload: 6, count: options.ct), to: dcmtkCTDirectory)
         }
         return Corpus(
             smallOne: try Instances.small(workload: 1, count: options.small),
             smallMany: try Instances.small(workload: 2, count: options.small),
             ctOne: try Instances.ct(workload: 3, count: options.ct),
             ctMany: try Instances.ct(workload: 4, count: options.ct),
-            dcmtkDirectory: dcmtk ? dcmtkDirectory : nil, dcmtkCount: options.dcmtkStore)
+            dcmtkDirectory: dcmtk ? dcmtkDirectory : nil, dcmtkCTDirectory: dcmtk ? dcmtkCTDirectory : nil,
+            dcmtkCount: options.dcmtkStore)
     }
 }
 
@@ -41,7 +47,7 @@ enum Bench {
             let associations = options.associations
             let passes = options.noopPasses
             let dcmtkEchoes = options.dcmtkEchoes
-            return try await withNoOpServer { endpoint in
+            return try await withNoOpServer(maximumPDULength: options.maximumPDULength) { endpoint in
                 try await common(
                     endpoint, server: nil, corpus: corpus, echoes: echoes, associations: associations,
                     passes: passes, dcmtkEchoes: dcmtkEchoes, limit: limit)
@@ -49,13 +55,15 @@ enum Bench {
         case .apus, .orthanc, .orthancNoDelay:
             let directory = work + "/" + target.rawValue
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let (server, endpoint) =
+            let (server, started) =
                 target == .apus
                 ? try startApusServe(
                     executable: options.apusExecutable, wrapper: options.apusWrapper, directory: directory)
                 : try startOrthanc(
                     executable: options.orthanc, directory: directory, noDelay: target == .orthancNoDelay)
             defer { server.stop() }
+            var endpoint = started
+            endpoint.maximumPDULength = options.maximumPDULength
             try await waitUntilReady(endpoint, process: server)
             var figures = try await common(
                 endpoint, server: server, corpus: corpus, echoes: options.echoes,
@@ -95,9 +103,17 @@ enum Bench {
             return best
         }
         let cpuBefore = server?.cpuSeconds()
+        let usageBefore = Usage.now()
         let smallOne = try await best(corpus.smallOne, lanes: 1)
         if let before = cpuBefore, let after = server?.cpuSeconds(), smallOne.stored > 0 {
             figures["small.cpu"] = (after - before) / Double(smallOne.stored) * 1e6
+        }
+        if server == nil {
+            // Every pass, not only the best one: the stores of all passes over their count.
+            let used = Usage.now() - usageBefore
+            let stores = Double(smallOne.stored * passes)
+            figures["small.selfcpu"] = used.cpuSeconds / stores * 1e6
+            figures["small.csw"] = Double(used.contextSwitches) / stores
         }
         figures["small.1"] = smallOne.instancesPerSecond
         log("C-STORE 64x64 ×\(smallOne.stored), 1 association: \(format(smallOne.instancesPerSecond)) inst/s")
@@ -109,12 +125,23 @@ enum Bench {
         if let directory = corpus.dcmtkDirectory {
             figures["small.dcmtk"] = try DCMTK.store(endpoint, directory: directory, count: corpus.dcmtkCount)
         }
+        let ctUsageBefore = Usage.now()
         let ctOne = try await best(corpus.ctOne, lanes: 1)
         figures["ct.1"] = ctOne.megabytesPerSecond
+        if server == nil {
+            let used = Usage.now() - ctUsageBefore
+            let megabytes = Double(ctOne.bytes * passes) / 1_000_000
+            figures["ct.selfcpu"] = used.cpuSeconds / megabytes * 1e6
+            figures["ct.csw"] = Double(used.contextSwitches) / Double(ctOne.stored * passes)
+        }
         log("C-STORE CT ×\(ctOne.stored), 1 association: \(format(ctOne.megabytesPerSecond)) MB/s")
         let ctMany = try await best(corpus.ctMany, lanes: associations)
         figures["ct.n"] = ctMany.megabytesPerSecond
         log("C-STORE CT ×\(ctMany.stored), \(associations) associations: \(format(ctMany.megabytesPerSecond)) MB/s")
+        if let directory = corpus.dcmtkCTDirectory, let size = corpus.ctOne.first?.dataSet.readableBytes {
+            let rate = try DCMTK.store(endpoint, directory: directory, count: corpus.ctOne.count)
+            figures["ct.dcmtk"] = rate * Double(size) / 1_000_000
+        }
         return figures
     }
 

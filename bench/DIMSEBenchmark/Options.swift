@@ -19,6 +19,9 @@ struct Options {
     var findSeconds = 1_500
     var dcmtkEchoes = 100
     var dcmtkStore = 500
+    /// The maximum PDU length our client and the no-op SCP offer (each sends PDUs up to the
+    /// other's): 16 KiB is what most modalities use, Apus offers 128 KiB by default.
+    var maximumPDULength: UInt32 = 131_072
     var targets = TargetKind.allCases
     var apus: String?
     /// A command that runs apus serve under it, such as valgrind, for profiling.
@@ -43,7 +46,8 @@ struct Options {
           --find-queries N   queries of each kind (200)
           --find-seconds S   time limit of the corpus ingest per target (1500)
           --dcmtk-echoes N   echoscu --repeat N (100; 0 skips DCMTK)
-          --dcmtk-store N    files sent by storescu (500)
+          --dcmtk-store N    files sent by storescu (500, and as many CT files as --ct)
+          --max-pdu BYTES    maximum PDU length of our client and the no-op SCP (131072)
           --apus PATH        the apus binary (default: next to this one)
           --apus-wrapper CMD run apus serve under CMD, e.g. "valgrind --tool=callgrind" (profiling)
           --orthanc PATH     the Orthanc binary (/usr/sbin/Orthanc)
@@ -78,6 +82,7 @@ struct Options {
             case "--find-seconds": options.findSeconds = max(1, number())
             case "--dcmtk-echoes": options.dcmtkEchoes = number()
             case "--dcmtk-store": options.dcmtkStore = number()
+            case "--max-pdu": options.maximumPDULength = UInt32(clamping: max(4_096, number()))
             case "--apus": options.apus = value()
             case "--apus-wrapper": options.apusWrapper = value().split(separator: " ").map(String.init)
             case "--orthanc": options.orthanc = value()

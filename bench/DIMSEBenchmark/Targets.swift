@@ -43,10 +43,13 @@ struct DiscardingStorageService: StorageService {
 
 /// Runs `body` against a `DICOMServer` with `DiscardingStorageService` on a free loopback
 /// port, then cancels the server (structured: the server is a child task of this call).
-func withNoOpServer<T: Sendable>(_ body: @escaping @Sendable (Endpoint) async throws -> T) async throws -> T {
+func withNoOpServer<T: Sendable>(
+    maximumPDULength: UInt32, _ body: @escaping @Sendable (Endpoint) async throws -> T
+) async throws -> T {
     let server = DICOMServer(
         configuration: DICOMServer.Configuration(
-            host: "127.0.0.1", port: 0, policy: AssociationPolicy(aeTitle: "NOOP", maximumAssociations: 16)),
+            host: "127.0.0.1", port: 0,
+            policy: AssociationPolicy(aeTitle: "NOOP", maximumPDULength: maximumPDULength, maximumAssociations: 16)),
         storage: DiscardingStorageService())
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -59,7 +62,7 @@ func withNoOpServer<T: Sendable>(_ body: @escaping @Sendable (Endpoint) async th
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw BenchmarkError("the no-op SCP did not start") }
-        let result = try await body(Endpoint(port: port, aeTitle: "NOOP"))
+        let result = try await body(Endpoint(port: port, aeTitle: "NOOP", maximumPDULength: maximumPDULength))
         group.cancelAll()
         while try await group.next() != nil {}
         return result

@@ -20,12 +20,15 @@ public struct AssociationContext: Sendable, Equatable {
     public var peerImplementationVersionName: String?
     /// The user identity the requestor gave (PS3.7 D.3.3.7), unverified.
     public var userIdentity: UserInformation.UserIdentity?
+    /// The acceptor's User Identity server response (PS3.7 D.3.3.7.2), if it sent one.
+    public var userIdentityServerResponse: [UInt8]?
 
     public init(
         callingAETitle: String, calledAETitle: String, peerHost: String? = nil, peerPort: Int? = nil,
         presentationContexts: [NegotiatedPresentationContext], peerMaximumPDULength: UInt32,
         maximumPDULength: UInt32, peerImplementationClassUID: UID? = nil,
-        peerImplementationVersionName: String? = nil, userIdentity: UserInformation.UserIdentity? = nil
+        peerImplementationVersionName: String? = nil, userIdentity: UserInformation.UserIdentity? = nil,
+        userIdentityServerResponse: [UInt8]? = nil
     ) {
         self.callingAETitle = callingAETitle
         self.calledAETitle = calledAETitle
@@ -37,6 +40,7 @@ public struct AssociationContext: Sendable, Equatable {
         self.peerImplementationClassUID = peerImplementationClassUID
         self.peerImplementationVersionName = peerImplementationVersionName
         self.userIdentity = userIdentity
+        self.userIdentityServerResponse = userIdentityServerResponse
     }
 
     /// The accepted context with this ID.

@@ -33,7 +33,8 @@ where Indications.Element == AssociationStateMachine.Indication {
     }
 
     /// The next event. Throws `ProtocolViolation` for PDVs that break PS3.7/PS3.8: the caller
-    /// aborts the association with its reason.
+    /// aborts the association with its reason; `OperationCancelled` from a client's read that
+    /// gives way to cancellation (`IndicationQueue`).
     mutating func read(isolation: isolated (any Actor)? = #isolation) async throws -> Event {
         while true {
             if next < pending.count {
@@ -58,6 +59,9 @@ where Indications.Element == AssociationStateMachine.Indication {
             let indication: AssociationStateMachine.Indication?
             do {
                 indication = try await indications.next(isolation: isolation)
+            } catch let cancelled as OperationCancelled {
+                // A client's cancellable read: the association goes on, the operation cancels.
+                throw cancelled
             } catch {
                 return .ended(.interrupted(String(describing: error)))
             }

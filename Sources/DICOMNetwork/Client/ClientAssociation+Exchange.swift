@@ -21,9 +21,13 @@ extension ClientAssociation {
     /// The next event of the association. The reader is taken out of the actor while it waits
     /// (an actor's property cannot be mutated across a suspension); only one operation reads
     /// at a time, so nothing else can miss it.
-    func readEvent() async throws -> Reader.Event {
+    /// A `cancellable` read throws `OperationCancelled` when the task is cancelled, and leaves
+    /// the association as it was: the operation sends C-CANCEL and reads on.
+    func readEvent(cancellable: Bool = false) async throws -> Reader.Event {
         var reader = self.reader
         defer { self.reader = reader }
+        indications.cancellable = cancellable
+        defer { indications.cancellable = false }
         return try await reader.read()
     }
 
@@ -60,11 +64,11 @@ extension ClientAssociation {
 
     /// The next response to message `id`, within the response timeout. Requests from the peer
     /// (we take no SCP role) are answered by nothing; data sets of responses we don't await
-    /// are skipped.
-    func response(to id: UInt16) async throws -> DIMSEMessage {
+    /// are skipped. A `cancellable` wait throws `OperationCancelled` when the task is cancelled.
+    func response(to id: UInt16, cancellable: Bool = false) async throws -> DIMSEMessage {
         try await withTimeout(options.responseTimeout, phase: .response) {
             while true {
-                switch try await readEvent() {
+                switch try await readEvent(cancellable: cancellable) {
                 case .command(_, let message):
                     guard Self.respondedID(of: message) == id else {
                         if case .cFindResponse(let late) = message, late.messageIDBeingRespondedTo == openFind,
@@ -97,6 +101,12 @@ extension ClientAssociation {
         }
     }
 
+    /// C-CANCEL-RQ (PS3.7 §9.3.2.3, §9.3.3.3, §9.3.4.3) for the C-FIND, C-GET or C-MOVE `id`,
+    /// on its request's presentation context.
+    func sendCancel(for id: UInt16, contextID: UInt8) async throws {
+        try await send(.cCancelRequest(CCancelRequest(messageIDBeingRespondedTo: id)), contextID: contextID)
+    }
+
     static func respondedID(of message: DIMSEMessage) -> UInt16? {
         switch message {
         case .cEchoResponse(let response): response.messageIDBeingRespondedTo
@@ -114,18 +124,12 @@ extension ClientAssociation {
         _ timeout: Duration?, phase: DICOMClientError.Phase, _ body: () async throws -> T
     ) async throws -> T {
         guard let timeout else { return try await body() }
-        let channel = self.channel
-        let timedOut = self.timedOut
-        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            timedOut.set()
-            channel.writeAndFlush(PDU.abort(.serviceUser), promise: nil)
-            channel.close(promise: nil)
-        }
-        defer { timer.cancel() }
+        let previous = watchdog.arm(timeout)
+        defer { watchdog.disarm(restoring: previous) }
         do {
             return try await body()
         } catch {
-            if timedOut.isSet { throw DICOMClientError.timedOut(phase) }
+            if watchdog.fired { throw DICOMClientError.timedOut(phase) }
             throw error
         }
     }

@@ -6,12 +6,15 @@ extension ClientAssociation {
     /// C-FIND (PS3.4 C.4.1): the matches, each as it arrives. The request is sent when the
     /// first match is asked for; a final failure status throws `DICOMClientError.failed`.
     /// Leaving the loop early leaves the query open: the next operation cancels it (C-CANCEL).
+    /// Cancelling the task that waits for a match sends C-CANCEL at once, reads the peer's
+    /// final response and throws `CancellationError`.
     public nonisolated func find(
         _ identifier: DataSet, informationModel: UID = .studyRootQueryRetrieveInformationModelFind,
         priority: DIMSEPriority = .medium
-    ) -> AsyncThrowingStream<DataSet, any Error> {
-        let cursor = FindCursor(identifier: identifier, informationModel: informationModel, priority: priority)
-        return AsyncThrowingStream { [self] in try await nextMatch(cursor) }
+    ) -> FindMatches {
+        FindMatches(
+            association: self,
+            cursor: FindCursor(identifier: identifier, informationModel: informationModel, priority: priority))
     }
 
     func nextMatch(_ cursor: FindCursor) async throws -> DataSet? {
@@ -28,6 +31,10 @@ extension ClientAssociation {
                 id = runningID
                 syntax = runningSyntax
             case .notStarted:
+                guard !Task.isCancelled else {
+                    cursor.state.withLock { $0 = .finished }
+                    throw CancellationError()
+                }
                 try await cancelOpenFind()
                 let context = try presentationContext(for: cursor.informationModel)
                 id = messageID()
@@ -39,7 +46,16 @@ extension ClientAssociation {
                 openFind = id
                 cursor.state.withLock { $0 = .running(id, syntax) }
             }
-            guard case .cFindResponse(let response) = try await response(to: id) else {
+            let message: DIMSEMessage
+            do {
+                message = try await response(to: id, cancellable: true)
+            } catch is OperationCancelled {
+                // The consuming task was cancelled: the peer stops now, not at the next operation.
+                try await cancelOpenFind()
+                cursor.state.withLock { $0 = .finished }
+                throw CancellationError()
+            }
+            guard case .cFindResponse(let response) = message else {
                 throw DICOMClientError.unexpectedMessage("not a C-FIND-RSP")
             }
             let identifier = response.hasDataSet ? try await responseDataSet() : nil
@@ -64,7 +80,7 @@ extension ClientAssociation {
         let contextID =
             context.presentationContexts.first { StandardSOPClasses.queryRetrieveFind.contains($0.abstractSyntax) }?.id
             ?? 1
-        try await send(.cCancelRequest(CCancelRequest(messageIDBeingRespondedTo: id)), contextID: contextID)
+        try await sendCancel(for: id, contextID: contextID)
         while true {
             guard case .cFindResponse(let response) = try await response(to: id) else { continue }
             if response.hasDataSet { _ = try await responseDataSet() }
@@ -74,7 +90,29 @@ extension ClientAssociation {
     }
 }
 
-/// Where one `find` stands, shared by its stream and the association.
+/// The matches of one C-FIND, each read from the association when asked for (so a query left
+/// unread waits at the peer). Iterated once.
+public struct FindMatches: AsyncSequence, Sendable {
+    public typealias Element = DataSet
+
+    let association: ClientAssociation
+    let cursor: FindCursor
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(association: association, cursor: cursor)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let association: ClientAssociation
+        let cursor: FindCursor
+
+        public mutating func next() async throws -> DataSet? {
+            try await association.nextMatch(cursor)
+        }
+    }
+}
+
+/// Where one `find` stands, shared by its sequence and the association.
 final class FindCursor: Sendable {
     enum State: Sendable {
         case notStarted

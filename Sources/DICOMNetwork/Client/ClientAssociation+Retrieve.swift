@@ -23,20 +23,37 @@ extension ClientAssociation {
     /// C-GET (PS3.4 C.4.3): the peer sends the instances as C-STORE-RQs on this association,
     /// on the storage contexts proposed with the SCP role (`DICOMClient.connect`'s
     /// `roleSelections`). Each goes to `receive`, whose status answers the peer; an instance
-    /// larger than `maximumInstanceSize` is answered 0xA700 without reaching it.
+    /// larger than `maximumInstanceSize` is answered 0xA700 without reaching it. `progress`
+    /// gets the counts of each pending C-GET-RSP.
+    ///
+    /// Cancelling the calling task cancels the retrieval: a C-CANCEL-RQ goes to the peer, the
+    /// instances it still sends are received as before, and the result is its final response
+    /// (status 0xFE00, Cancel, and the counts so far, from a peer that honours it).
     public func get(
         _ identifier: DataSet, informationModel: UID = .studyRootQueryRetrieveInformationModelGet,
         priority: DIMSEPriority = .medium, maximumInstanceSize: Int = 1 << 30,
+        progress: @Sendable (SubOperationCounts) -> Void = { _ in },
         receive: @Sendable (RetrievedInstance) async -> DIMSEStatus
     ) async throws -> RetrieveResult {
         try await exclusively {
             let model = try presentationContext(for: informationModel)
+            try Task.checkCancellation()
             let id = messageID()
             let syntax = TransferSyntax(uid: model.transferSyntax)
             let request = CGetRequest(messageID: id, affectedSOPClassUID: informationModel, priority: priority)
             try await send(.cGetRequest(request), dataSet: try identifier.encoded(in: syntax), contextID: model.id)
+            var cancelled = false
             while true {
-                let event = try await withTimeout(options.responseTimeout, phase: .response) { try await readEvent() }
+                let event: Reader.Event
+                do {
+                    event = try await withTimeout(options.responseTimeout, phase: .response) {
+                        try await readEvent(cancellable: !cancelled)
+                    }
+                } catch is OperationCancelled {
+                    try await sendCancel(for: id, contextID: model.id)
+                    cancelled = true
+                    continue
+                }
                 switch event {
                 case .command(let contextID, .cStoreRequest(let store)):
                     let bytes = try await storeDataSet(limit: maximumInstanceSize)
@@ -49,7 +66,10 @@ extension ClientAssociation {
                         .cStoreResponse(CStoreResponse(respondingTo: store, status: status)), contextID: contextID)
                 case .command(_, .cGetResponse(let response)) where response.messageIDBeingRespondedTo == id:
                     let identifier = response.hasDataSet ? try await responseDataSet() : nil
-                    guard response.status.isFinal else { continue }
+                    guard response.status.isFinal else {
+                        progress(response.subOperations)
+                        continue
+                    }
                     return try Self.result(
                         response.status, response.subOperations, response.errorComment, identifier: identifier,
                         syntax: syntax)
@@ -66,24 +86,40 @@ extension ClientAssociation {
     }
 
     /// C-MOVE (PS3.4 C.4.2): the peer sends the instances to the AE title `destination` on an
-    /// association of its own; this waits for the final response.
+    /// association of its own; this waits for the final response. `progress` gets the counts
+    /// of each pending C-MOVE-RSP. Cancelling the calling task sends C-CANCEL-RQ, as `get` does,
+    /// and the result is the peer's final response.
     public func move(
         _ identifier: DataSet, destination: String,
-        informationModel: UID = .studyRootQueryRetrieveInformationModelMove, priority: DIMSEPriority = .medium
+        informationModel: UID = .studyRootQueryRetrieveInformationModelMove, priority: DIMSEPriority = .medium,
+        progress: @Sendable (SubOperationCounts) -> Void = { _ in }
     ) async throws -> RetrieveResult {
         try await exclusively {
             let model = try presentationContext(for: informationModel)
+            try Task.checkCancellation()
             let id = messageID()
             let syntax = TransferSyntax(uid: model.transferSyntax)
             let request = CMoveRequest(
                 messageID: id, affectedSOPClassUID: informationModel, moveDestination: destination, priority: priority)
             try await send(.cMoveRequest(request), dataSet: try identifier.encoded(in: syntax), contextID: model.id)
+            var cancelled = false
             while true {
-                guard case .cMoveResponse(let response) = try await response(to: id) else {
+                let message: DIMSEMessage
+                do {
+                    message = try await response(to: id, cancellable: !cancelled)
+                } catch is OperationCancelled {
+                    try await sendCancel(for: id, contextID: model.id)
+                    cancelled = true
+                    continue
+                }
+                guard case .cMoveResponse(let response) = message else {
                     throw DICOMClientError.unexpectedMessage("not a C-MOVE-RSP")
                 }
                 let identifier = response.hasDataSet ? try await responseDataSet() : nil
-                guard response.status.isFinal else { continue }
+                guard response.status.isFinal else {
+                    progress(response.subOperations)
+                    continue
+                }
                 return try Self.result(
                     response.status, response.subOperations, response.errorComment, identifier: identifier,
                     syntax: syntax)
@@ -94,18 +130,24 @@ extension ClientAssociation {
     /// The streamed data set of a C-STORE-RQ just read, whole; nil (and the rest read and
     /// dropped) past `limit`.
     private func storeDataSet(limit: Int) async throws -> ByteBuffer? {
-        var whole: ByteBuffer? = ByteBuffer()
+        // The first fragment is kept as the slice it is; the others are appended to it, the
+        // buffer growing geometrically (not copied whole again for each fragment).
+        var whole = ByteBuffer()
+        var tooLarge = false
         while true {
             switch try await withTimeout(options.responseTimeout, phase: .response, { try await readEvent() }) {
             case .dataFragment(let fragment, let isLast):
-                if let bytes = whole, bytes.readableBytes + fragment.readableBytes <= limit {
-                    var grown = bytes
-                    grown.writeImmutableBuffer(fragment)
-                    whole = grown
+                if tooLarge {
+                    // Read and dropped.
+                } else if whole.readableBytes + fragment.readableBytes > limit {
+                    tooLarge = true
+                    whole = ByteBuffer()
+                } else if whole.readableBytes == 0 {
+                    whole = fragment
                 } else {
-                    whole = nil
+                    whole.writeImmutableBuffer(fragment)
                 }
-                if isLast { return whole }
+                if isLast { return tooLarge ? nil : whole }
             case .ended(let end):
                 throw DICOMClientError.ended(end)
             default:

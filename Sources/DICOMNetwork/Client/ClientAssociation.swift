@@ -11,9 +11,12 @@ public actor ClientAssociation {
     /// What was negotiated: AE titles, accepted presentation contexts, the peer's maximum PDU length.
     public nonisolated let context: AssociationContext
 
-    typealias Reader = MessageReader<AsyncStream<AssociationStateMachine.Indication>.Iterator>
+    typealias Reader = MessageReader<IndicationQueue.Iterator>
 
     let channel: any Channel
+    /// What the reader reads, shared with the channel: operations that can be cancelled make
+    /// their reads give way to cancellation through it.
+    let indications: IndicationQueue
     let options: DICOMClient.Options
     let sender: MessageSender
     var reader: Reader
@@ -25,18 +28,22 @@ public actor ClientAssociation {
     var waiting: [CheckedContinuation<Void, Never>] = []
     /// A C-FIND whose final response has not been read.
     var openFind: UInt16?
-    /// Set by a timer that fired: the association was aborted for it.
-    let timedOut = Flag()
+    /// Aborts the association when a response, or the release, is overdue.
+    let watchdog: Watchdog
 
-    init(channel: any Channel, context: AssociationContext, reader: Reader, options: DICOMClient.Options) throws {
+    init(
+        channel: any Channel, context: AssociationContext, indications: IndicationQueue, options: DICOMClient.Options
+    ) throws {
         self.channel = channel
+        self.indications = indications
+        self.watchdog = Watchdog(channel: channel)
         self.context = context
-        self.reader = reader
+        self.reader = Reader(
+            indications: IndicationQueue.Iterator(queue: indications),
+            acceptedContexts: Set(context.presentationContexts.map(\.id)))
         self.options = options
         self.sender = try MessageSender(maximumPDULength: context.sendingPDULength) { [channel] pdus in
-            let writes = pdus.map { channel.write($0) }
-            channel.flush()
-            try await EventLoopFuture.andAllSucceed(writes, on: channel.eventLoop).get()
+            try await channel.write(pdus: pdus)
         }
     }
 
@@ -48,7 +55,7 @@ public actor ClientAssociation {
 
     static func establish(
         channel: any Channel, request: AssociateRequest,
-        indications: AsyncStream<AssociationStateMachine.Indication>, options: DICOMClient.Options
+        indications: IndicationQueue, options: DICOMClient.Options
     ) async throws -> ClientAssociation {
         let fired = Flag()
         let timer = channel.eventLoop.scheduleTask(in: TimeAmount(options.associationTimeout)) {
@@ -57,12 +64,10 @@ public actor ClientAssociation {
         }
         defer { timer.cancel() }
         try await channel.writeAndFlush(PDU.associateRequest(request)).get()
-        var iterator = indications.makeAsyncIterator()
-        switch await iterator.next() {
+        switch try await indications.next() {
         case .associateAccept(let accept):
             let context = negotiated(request: request, accept: accept, channel: channel)
-            let reader = Reader(indications: iterator, acceptedContexts: Set(context.presentationContexts.map(\.id)))
-            return try ClientAssociation(channel: channel, context: context, reader: reader, options: options)
+            return try ClientAssociation(channel: channel, context: context, indications: indications, options: options)
         case .associateReject(let reject):
             throw DICOMClientError.rejected(reject)
         case .abort(let abort):
@@ -96,7 +101,9 @@ public actor ClientAssociation {
                 ?? AssociationNegotiator.defaultPeerMaximumPDULength,
             maximumPDULength: request.userInformation.maximumLength ?? PDULengthLimit.establishment,
             peerImplementationClassUID: accept.userInformation.implementationClassUID,
-            peerImplementationVersionName: accept.userInformation.implementationVersionName)
+            peerImplementationVersionName: accept.userInformation.implementationVersionName,
+            userIdentity: request.userInformation.userIdentity,
+            userIdentityServerResponse: accept.userInformation.userIdentityServerResponse)
     }
 
     // MARK: Operations

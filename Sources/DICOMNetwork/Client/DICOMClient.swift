@@ -36,11 +36,14 @@ public enum DICOMClient {
     /// the association runs over TLS (PS3.15 Annex B). Throws `DICOMClientError.rejected` with the
     /// peer's reason, `.timedOut`, `.tlsHandshakeFailed`, or `.ended` when the peer aborts or
     /// closes instead; `TLSFileError` when a certificate, key or CA file can't be used.
+    /// `userIdentity` goes in a User Identity sub-item (PS3.7 D.3.3.7); the peer's answer, if it
+    /// sent one, is the context's `userIdentityServerResponse`.
     public static func connect(
         host: String, port: Int, callingAETitle: String, calledAETitle: String,
         presentationContexts: [ProposedPresentationContext] = [.verification],
         roleSelections: [UserInformation.RoleSelection] = [],
         maximumPDULength: UInt32 = 131_072,
+        userIdentity: UserInformation.UserIdentity? = nil,
         tls: ClientTLSConfiguration? = nil,
         options: Options = Options()
     ) async throws -> ClientAssociation {
@@ -55,9 +58,9 @@ public enum DICOMClient {
             presentationContexts: try ProposedPresentationContext.numbered(presentationContexts),
             userInformation: UserInformation(
                 maximumLength: limit, implementationClassUID: Implementation.classUID, roleSelections: roleSelections,
-                implementationVersionName: Implementation.versionName))
+                implementationVersionName: Implementation.versionName, userIdentity: userIdentity))
 
-        let (indications, continuation) = AsyncStream.makeStream(of: AssociationStateMachine.Indication.self)
+        let indications = IndicationQueue()
         let handler = UpperLayerHandler.Configuration(
             role: .requestor, artimTimeout: TimeAmount(options.artimTimeout), idleTimeout: nil,
             maximumPDULength: limit)
@@ -80,7 +83,7 @@ public enum DICOMClient {
                             try operations.addHandler(TLSHandshakeWatcher(promise: handshake))
                         }
                         try AssociationChannel.addHandlers(to: channel, configuration: handler)
-                        try operations.addHandler(IndicationRelay(continuation))
+                        try operations.addHandler(IndicationRelay(indications))
                     }
                 }
                 .connect(host: host, port: port).get()

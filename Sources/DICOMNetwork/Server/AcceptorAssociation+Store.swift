@@ -2,8 +2,12 @@ import DICOM
 import NIOCore
 
 extension AcceptorAssociation {
-    /// C-STORE (PS3.4 B.2): the storage service reads the data set while it arrives, in a child
-    /// task; this task feeds it fragment by fragment, waiting whenever the service is behind.
+    /// C-STORE (PS3.4 B.2): the storage service reads the data set while it arrives. A data set
+    /// that ends within one maximum PDU length of fragments — most instances of a CT or MR
+    /// series are smaller — is read first and handed over whole, the service called in this
+    /// task; a longer one is read by the service in a child task while this task feeds it
+    /// fragment by fragment, waiting whenever the service is behind. Either way the network
+    /// layer holds no more than a PDU or so of the instance.
     func store(_ request: CStoreRequest, contextID: UInt8, reader: inout Reader) async throws {
         guard let storage = services.storage,
             let presentationContext = context.presentationContext(id: contextID),
@@ -17,23 +21,51 @@ extension AcceptorAssociation {
 
         let (dataSet, source) = DataSetStream.make(transferSyntax: presentationContext.transferSyntax)
         let context = self.context
-        let result = try await withThrowingTaskGroup(of: ServiceResult.self) { group in
-            group.addTask {
-                defer { source.consumerFinished() }
-                do {
-                    return try await storage.store(request, dataSet: dataSet, context: context)
-                } catch {
-                    return .failure(error)
-                }
+        var first: [ByteBuffer] = []
+        var length = 0
+        var complete = false
+        do {
+            while !complete, length < Int(context.maximumPDULength) {
+                let fragment = try await Self.nextFragment(from: &reader)
+                first.append(fragment.bytes)
+                length += fragment.bytes.readableBytes
+                complete = fragment.isLast
             }
+        } catch {
+            // The service still learns of the instance that broke off, as when it streams.
+            source.prefill(first, failingWith: error)
+            _ = try? await storage.store(request, dataSet: dataSet, context: context)
+            source.consumerFinished()
+            throw error
+        }
+        let result: ServiceResult
+        if complete {
+            source.prefill(first)
             do {
-                try await feed(source, from: &reader)
+                result = try await storage.store(request, dataSet: dataSet, context: context)
             } catch {
-                source.fail(error)
-                group.cancelAll()
-                throw error
+                result = .failure(error)
             }
-            return try await group.next() ?? .failure(AssociationInterrupted(reason: "storage service vanished"))
+            source.consumerFinished()
+        } else {
+            result = try await withThrowingTaskGroup(of: ServiceResult.self) { group in
+                group.addTask {
+                    defer { source.consumerFinished() }
+                    do {
+                        return try await storage.store(request, dataSet: dataSet, context: context)
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                do {
+                    try await feed(source, first: first, from: &reader)
+                } catch {
+                    source.fail(error)
+                    group.cancelAll()
+                    throw error
+                }
+                return try await group.next() ?? .failure(AssociationInterrupted(reason: "storage service vanished"))
+            }
         }
         let response = CStoreResponse(
             respondingTo: request, status: result.status, offendingElements: result.offendingElements,
@@ -41,37 +73,37 @@ extension AcceptorAssociation {
         try await sender.send(.cStoreResponse(response), contextID: contextID)
     }
 
-    /// Hands the fragments of a streamed data set to `source` up to the last one; once the
-    /// consumer stops reading, the rest is read and dropped.
-    private func feed(_ source: DataSetSource, from reader: inout Reader) async throws {
+    /// Hands `first`, then the rest of the fragments of a streamed data set to `source` up to
+    /// the last one; once the consumer stops reading, the rest is read and dropped.
+    private func feed(_ source: DataSetSource, first: [ByteBuffer], from reader: inout Reader) async throws {
         var consumerReads = true
+        for fragment in first where consumerReads {
+            consumerReads = await source.yield(fragment)
+        }
         while true {
-            switch try await reader.read() {
-            case .dataFragment(let bytes, let isLast):
-                if consumerReads { consumerReads = await source.yield(bytes) }
-                if isLast {
-                    source.finish()
-                    return
-                }
-            case .ended(let end):
-                throw AssociationInterrupted(reason: end.description)
-            case .command, .dataSet, .releaseRequested, .releaseConfirmed:
-                // The assembler delivers nothing but fragments until the last one.
-                throw AssociationInterrupted(reason: "data set ended early")
+            let fragment = try await Self.nextFragment(from: &reader)
+            if consumerReads { consumerReads = await source.yield(fragment.bytes) }
+            if fragment.isLast {
+                source.finish()
+                return
             }
         }
     }
 
-    private func discardDataSet(from reader: inout Reader) async throws {
-        while true {
-            switch try await reader.read() {
-            case .dataFragment(_, let isLast):
-                if isLast { return }
-            case .ended(let end):
-                throw AssociationInterrupted(reason: end.description)
-            default:
-                throw AssociationInterrupted(reason: "data set ended early")
-            }
+    /// The next fragment of the data set being read.
+    private static func nextFragment(from reader: inout Reader) async throws -> (bytes: ByteBuffer, isLast: Bool) {
+        switch try await reader.read() {
+        case .dataFragment(let bytes, let isLast):
+            return (bytes, isLast)
+        case .ended(let end):
+            throw AssociationInterrupted(reason: end.description)
+        case .command, .dataSet, .releaseRequested, .releaseConfirmed:
+            // The assembler delivers nothing but fragments until the last one.
+            throw AssociationInterrupted(reason: "data set ended early")
         }
+    }
+
+    private func discardDataSet(from reader: inout Reader) async throws {
+        while try await !Self.nextFragment(from: &reader).isLast {}
     }
 }

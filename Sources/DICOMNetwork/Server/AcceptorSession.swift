@@ -22,9 +22,7 @@ struct AcceptorSession: Sendable {
                 do {
                     try await outbound.write(contentsOf: pdus)
                 } catch is CancellationError {
-                    let writes = pdus.map { transport.write($0) }
-                    transport.flush()
-                    try await EventLoopFuture.andAllSucceed(writes, on: transport.eventLoop).get()
+                    try await transport.write(pdus: pdus)
                 }
             }
             var indications = inbound.makeAsyncIterator()

@@ -89,6 +89,17 @@ struct DataSetSource: Sendable {
         source.finish()
     }
 
+    /// The whole data set, given before anyone reads it: buffered without waiting for demand;
+    /// with `error`, the fragments that came before the data set broke off.
+    func prefill(_ fragments: [ByteBuffer], failingWith error: (any Error)? = nil) {
+        _ = source.yield(contentsOf: fragments)
+        if let error {
+            source.finish(error)
+        } else {
+            source.finish()
+        }
+    }
+
     func fail(_ error: any Error) {
         source.finish(error)
     }

@@ -14,7 +14,7 @@ enum ApusBinary {
     }
 
     /// A binary older than the command's sources would test old code: fail, and say so.
-    private static func checkFresh() throws {
+    static func checkFresh() throws {
         let files = FileManager.default
         guard let built = try? files.attributesOfItem(atPath: path)[.modificationDate] as? Date else { return }
         let sources = root.appendingPathComponent("Sources/apus").path

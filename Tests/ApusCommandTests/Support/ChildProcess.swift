@@ -75,6 +75,11 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// SIGINT, as Ctrl-C sends it.
+    func interrupt() {
+        if process.isRunning { kill(process.processIdentifier, SIGINT) }
+    }
+
     var output: String { read("out") }
     var errors: String { read("err") }
 

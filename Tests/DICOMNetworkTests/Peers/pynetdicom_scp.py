@@ -5,7 +5,9 @@
 
 Verification; every storage SOP class in every transfer syntax, each received data set written
 as it came (the raw P-DATA bytes) to OUTPUT_DIR/<SOP Instance UID>.dcmdata with its transfer
-syntax UID in <SOP Instance UID>.ts; Study Root C-FIND answering three matches.
+syntax UID in <SOP Instance UID>.ts; Study Root C-FIND answering three matches; User Identity
+negotiation that takes user "apus" with passcode "secret" (and confirms it when asked) and
+rejects any other identity.
 Runs until terminated, its parent test process ends, or five minutes pass: a test run that
 is killed must not leave it behind.
 """
@@ -56,12 +58,18 @@ def main() -> int:
             match.StudyInstanceUID = f"1.2.3.{index + 1}"
             yield 0xFF00, match
 
+    def on_user_identity(event, *args):
+        # User "apus" with passcode "secret" only; the response names the user.
+        if event.user_id_type == 2 and event.primary_field == b"apus" and event.secondary_field == b"secret":
+            return True, b"welcome " + event.primary_field
+        return False, None
+
     ae = AE(ae_title=title)
     ae.add_supported_context(Verification)
     ae.add_supported_context(StudyRootQueryRetrieveInformationModelFind)
     for context in AllStoragePresentationContexts:
         ae.add_supported_context(context.abstract_syntax, ALL_TRANSFER_SYNTAXES)
-    handlers = [(evt.EVT_C_STORE, on_store), (evt.EVT_C_FIND, on_find)]
+    handlers = [(evt.EVT_C_STORE, on_store), (evt.EVT_C_FIND, on_find), (evt.EVT_USER_ID, on_user_identity)]
     print("listening", flush=True)
     ae.start_server(("127.0.0.1", int(port)), block=True, evt_handlers=handlers)
     return 0
