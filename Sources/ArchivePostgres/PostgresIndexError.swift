@@ -11,6 +11,9 @@ public enum PostgresIndexError: Error, Sendable, Hashable, CustomStringConvertib
     case internalInconsistency(String)
     /// The index was asked for something after `close()`.
     case closed
+    /// No connection of the pool came free within the wait: PostgreSQL is down or restarting.
+    /// Passing: the same request later may succeed.
+    case unavailable(waited: Duration)
 
     public var description: String {
         switch self {
@@ -19,6 +22,8 @@ public enum PostgresIndexError: Error, Sendable, Hashable, CustomStringConvertib
         case .database(let text): "PostgreSQL refused: \(text)"
         case .internalInconsistency(let detail): "PostgreSQL index inconsistent: \(detail)"
         case .closed: "PostgreSQL index is closed"
+        case .unavailable(let waited):
+            "no PostgreSQL connection within \(waited.components.seconds) s: the database is down or restarting"
         }
     }
 }

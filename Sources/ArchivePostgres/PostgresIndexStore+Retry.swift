@@ -11,11 +11,12 @@ extension PostgresIndexStore {
         _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Transaction<T>
     ) async throws -> T {
         try checkOpen()
+        let logger = self.logger
         var delay = configuration.retryDelay
         var attempt = 1
         while true {
             do {
-                return try await client.withConnection { connection in
+                return try await leased { connection in
                     try await connection.query("BEGIN", logger: logger)
                     do {
                         let result = try await body(connection)
@@ -28,7 +29,11 @@ extension PostgresIndexStore {
                             return value
                         }
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        // On a connection that is gone the server has rolled back already, and a
+                        // query sent on it after PostgreSQL restarted at times never completed.
+                        if !connection.isClosed && !Self.isConnectionLost(error) {
+                            _ = try? await connection.query("ROLLBACK", logger: logger)
+                        }
                         throw error
                     }
                 }
@@ -43,14 +48,14 @@ extension PostgresIndexStore {
         }
     }
 
-    /// A read, retried as `transaction` is when the connection was lost.
-    func reading<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    /// A read on a connection of its own, retried as `transaction` is when the connection was lost.
+    func reading<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try checkOpen()
         var delay = configuration.retryDelay
         var attempt = 1
         while true {
             do {
-                return try await body(client)
+                return try await leased(body)
             } catch let error where Self.isTransient(error) && attempt < configuration.attempts {
                 try await Task.sleep(for: delay)
                 delay *= 2
@@ -59,21 +64,29 @@ extension PostgresIndexStore {
         }
     }
 
-    static func isTransient(_ error: any Error) -> Bool {
-        if error is RetryableConflict { return true }
+    /// The session is over: the connection broke or could not be made, or the server ended it
+    /// (57P01…57P03 shutting down or starting, class 08 connection exceptions).
+    static func isConnectionLost(_ error: any Error) -> Bool {
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .serverClosedConnection, .connectionError, .uncleanShutdown:
             return true
         case .server:
             guard let state = error.serverInfo?[.sqlState] else { return false }
-            // 40001 serialization_failure, 40P01 deadlock_detected, 23505 unique_violation (a
-            // concurrent insert won), 57P01…57P03 the server shutting down or starting,
-            // class 08 connection exceptions.
-            return ["40001", "40P01", "23505", "57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("08")
+            return ["57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("08")
         default:
             return false
         }
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        if error is RetryableConflict || isConnectionLost(error) { return true }
+        // 40001 serialization_failure, 40P01 deadlock_detected, 23505 unique_violation (a
+        // concurrent insert won).
+        guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
+            return false
+        }
+        return ["40001", "40P01", "23505"].contains(state)
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -22,6 +22,10 @@ public final class PostgresIndexStore: IndexStore {
         public var retryDelay: Duration
         /// How long start-up waits for the database before it gives up.
         public var connectTimeout: Duration
+        /// How long one operation waits for a connection of the pool. While PostgreSQL is down
+        /// the pool keeps connecting and would hold requests until its circuit breaker trips
+        /// (a minute): past this wait a store fails (A700) and readiness says 503 instead.
+        public var connectionWait: Duration
         /// One connection start-up opens before the pool, so that a database that can't be
         /// used says why (authentication, a missing database, TLS) instead of a pool timing
         /// out. `init(url:)` sets it.
@@ -38,13 +42,15 @@ public final class PostgresIndexStore: IndexStore {
 
         public init(
             client: PostgresClient.Configuration, pageSize: Int = 256, attempts: Int = 6,
-            retryDelay: Duration = .milliseconds(100), connectTimeout: Duration = .seconds(15)
+            retryDelay: Duration = .milliseconds(100), connectTimeout: Duration = .seconds(15),
+            connectionWait: Duration = .seconds(2)
         ) {
             self.client = client
             self.pageSize = pageSize
             self.attempts = attempts
             self.retryDelay = retryDelay
             self.connectTimeout = connectTimeout
+            self.connectionWait = connectionWait
         }
     }
 
