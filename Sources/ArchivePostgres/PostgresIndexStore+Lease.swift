@@ -14,6 +14,9 @@ extension PostgresIndexStore {
                 .finished(
                     try await client.withConnection { connection in
                         lease.begin()
+                        // A connection the server closed before the pool noticed: postgres-nio
+                        // drops a query written to it, and that query never completes.
+                        guard !connection.isClosed else { throw LeasedConnectionClosed() }
                         return try await body(connection)
                     })
             }
@@ -36,6 +39,9 @@ extension PostgresIndexStore {
         }
     }
 }
+
+/// The pool gave out a connection that was closed already; the operation is run again.
+struct LeasedConnectionClosed: Error {}
 
 /// Whether an operation has got its connection yet.
 private final class Lease: Sendable {

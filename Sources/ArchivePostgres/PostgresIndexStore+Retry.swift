@@ -67,6 +67,7 @@ extension PostgresIndexStore {
     /// The session is over: the connection broke or could not be made, or the server ended it
     /// (57P01…57P03 shutting down or starting, class 08 connection exceptions).
     static func isConnectionLost(_ error: any Error) -> Bool {
+        if error is LeasedConnectionClosed { return true }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .serverClosedConnection, .connectionError, .uncleanShutdown:
