@@ -29,8 +29,14 @@ public struct PostgresBlobStore: BlobStore {
 
     public func put<Chunks: AsyncSequence>(_ key: BlobKey, chunks: Chunks) async throws -> Int
     where Chunks.Element == ByteBuffer {
-        let rows = try await client.query("INSERT INTO blob_uploads DEFAULT VALUES RETURNING id", logger: logger)
-        guard let upload = try await rows.collect().first?.decode(Int.self) else {
+        // Retried as the index's statements are when a restart took the connection: an upload
+        // row the lost attempt made is an orphan the sweep removes.
+        let logger = self.logger
+        let upload = try await index.reading { connection in
+            try await connection.query("INSERT INTO blob_uploads DEFAULT VALUES RETURNING id", logger: logger)
+                .collect().first?.decode(Int.self)
+        }
+        guard let upload else {
             throw BlobStoreError(code: .io, key: key, operation: "write", reason: "no upload id")
         }
         do {
@@ -73,9 +79,12 @@ public struct PostgresBlobStore: BlobStore {
     }
 
     private func writeChunk(upload: Int, offset: Int, bytes: ByteBuffer) async throws {
-        try await client.query(
-            "INSERT INTO blob_chunks (upload_id, \"offset\", bytes) VALUES (\(upload), \(offset), \(bytes))",
-            logger: logger)
+        let logger = self.logger
+        try await index.reading { connection in
+            _ = try await connection.query(
+                "INSERT INTO blob_chunks (upload_id, \"offset\", bytes) VALUES (\(upload), \(offset), \(bytes))",
+                logger: logger)
+        }
     }
 
     public func get(_ key: BlobKey) async throws -> AsyncThrowingStream<ByteBuffer, any Error> {
