@@ -29,8 +29,8 @@ public struct PostgresBlobStore: BlobStore {
 
     public func put<Chunks: AsyncSequence>(_ key: BlobKey, chunks: Chunks) async throws -> Int
     where Chunks.Element == ByteBuffer {
-        // Retried as the index's statements are when a restart took the connection: an upload
-        // row the lost attempt made is an orphan the sweep removes.
+        // Each statement is retried as the index's are when a connection is lost (a database
+        // restart): a lost reply at worst leaves an unused upload row for the sweep.
         let logger = self.logger
         let upload = try await index.reading { connection in
             try await connection.query("INSERT INTO blob_uploads DEFAULT VALUES RETURNING id", logger: logger)
@@ -78,12 +78,15 @@ public struct PostgresBlobStore: BlobStore {
         }
     }
 
+    /// Idempotent, so that a retry after a lost reply finds the chunk already there.
     private func writeChunk(upload: Int, offset: Int, bytes: ByteBuffer) async throws {
         let logger = self.logger
         try await index.reading { connection in
             _ = try await connection.query(
-                "INSERT INTO blob_chunks (upload_id, \"offset\", bytes) VALUES (\(upload), \(offset), \(bytes))",
-                logger: logger)
+                """
+                INSERT INTO blob_chunks (upload_id, "offset", bytes) VALUES (\(upload), \(offset), \(bytes))
+                ON CONFLICT (upload_id, "offset") DO NOTHING
+                """, logger: logger)
         }
     }
 
@@ -98,7 +101,7 @@ public struct PostgresBlobStore: BlobStore {
                 code: .invalidRange, key: key, operation: "read", reason: "range \(range) of a \(size)-byte blob")
         }
         let end = min(range.upperBound, size)
-        let reader = ChunkReader(client: client, logger: logger, upload: upload, position: range.lowerBound, end: end)
+        let reader = ChunkReader(index: index, logger: logger, upload: upload, position: range.lowerBound, end: end)
         return AsyncThrowingStream(unfolding: { try await reader.next() })
     }
 
@@ -107,9 +110,11 @@ public struct PostgresBlobStore: BlobStore {
     }
 
     private func blob(_ key: BlobKey, operation: String) async throws -> (upload: Int, size: Int) {
-        let row = try await client.query(
-            "SELECT upload_id, size FROM blobs WHERE key = \(key.rawValue)", logger: logger
-        ).collect().first
+        let logger = self.logger
+        let row = try await index.reading { connection in
+            try await connection.query("SELECT upload_id, size FROM blobs WHERE key = \(key.rawValue)", logger: logger)
+                .collect().first
+        }
         guard let (upload, size) = try row?.decode((Int, Int).self) else {
             throw BlobStoreError(code: .notFound, key: key, operation: operation, reason: "no such blob")
         }
@@ -118,9 +123,12 @@ public struct PostgresBlobStore: BlobStore {
 
     public func delete(_ key: BlobKey) async throws {
         // The upload's rows go with it (ON DELETE CASCADE): the blob row and every chunk.
-        try await client.query(
-            "DELETE FROM blob_uploads WHERE id = (SELECT upload_id FROM blobs WHERE key = \(key.rawValue))",
-            logger: logger)
+        let logger = self.logger
+        try await index.reading { connection in
+            _ = try await connection.query(
+                "DELETE FROM blob_uploads WHERE id = (SELECT upload_id FROM blobs WHERE key = \(key.rawValue))",
+                logger: logger)
+        }
     }
 
     public func list() -> AsyncThrowingStream<BlobInfo, any Error> {
@@ -140,14 +148,14 @@ public struct PostgresBlobStore: BlobStore {
 
 /// The chunks of one upload from `position` to `end`, one query per chunk as they are consumed.
 private actor ChunkReader {
-    let client: PostgresClient
+    let index: PostgresIndexStore
     let logger: Logger
     let upload: Int
     var position: Int
     let end: Int
 
-    init(client: PostgresClient, logger: Logger, upload: Int, position: Int, end: Int) {
-        self.client = client
+    init(index: PostgresIndexStore, logger: Logger, upload: Int, position: Int, end: Int) {
+        self.index = index
         self.logger = logger
         self.upload = upload
         self.position = position
@@ -156,12 +164,15 @@ private actor ChunkReader {
 
     func next() async throws -> ByteBuffer? {
         guard position < end else { return nil }
-        let row = try await client.query(
-            """
-            SELECT "offset", bytes FROM blob_chunks
-            WHERE upload_id = \(upload) AND "offset" <= \(position) ORDER BY "offset" DESC LIMIT 1
-            """, logger: logger
-        ).collect().first
+        let (logger, upload, from) = (self.logger, self.upload, self.position)
+        let row = try await index.reading { connection in
+            try await connection.query(
+                """
+                SELECT "offset", bytes FROM blob_chunks
+                WHERE upload_id = \(upload) AND "offset" <= \(from) ORDER BY "offset" DESC LIMIT 1
+                """, logger: logger
+            ).collect().first
+        }
         guard let (offset, bytes) = try row?.decode((Int, ByteBuffer).self), offset + bytes.readableBytes > position
         else {
             throw BlobStoreError(code: .io, key: nil, operation: "read", reason: "chunk at \(position) missing")

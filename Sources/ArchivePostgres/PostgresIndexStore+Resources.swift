@@ -17,20 +17,20 @@ extension PostgresIndexStore {
         binds.append(id.description)
         let query = PostgresQuery(
             unsafeSQL: """
-                SELECT \(PostgresResourceKeys.columns(level).joined(separator: ", ")),
-                    extract(epoch FROM \(PostgresResourceKeys.lastStored(level)))::float8
+                SELECT \(ResourceKeySQL.keyColumns(level).joined(separator: ", ")),
+                    extract(epoch FROM \(ResourceKeySQL.lastStored(level)))::float8
                 FROM \(PostgresQuerySQL.from(level)) WHERE \(alias).resource_id = $1 ORDER BY \(alias).pk LIMIT 1
                 """, binds: binds)
         return try await reading { client in
             guard let row = try await client.query(query, logger: logger).collect().first else { return nil }
             var cells = row.makeIterator()
-            var keys: [String] = []
-            for _ in PostgresResourceKeys.columns(level) {
+            var keys: [String?] = []
+            for _ in ResourceKeySQL.keyColumns(level) {
                 guard let cell = cells.next() else { throw IndexStoreError.corrupt("resource row without its keys") }
                 keys.append(try cell.decode(String.self))
             }
             let lastStored = try cells.next()?.decode(Double?.self) ?? 0
-            return PostgresResourceKeys.resource(level: level, keys: keys, lastStored: lastStored)
+            return ResourceKeySQL.resource(level: level, keys: keys, lastStored: lastStored)
         }
     }
 
@@ -44,7 +44,7 @@ extension PostgresIndexStore {
             while true {
                 let count = try await fillPage(level)
                 filled += count
-                if count < PostgresResourceKeys.fillPageSize { break }
+                if count < ResourceKeySQL.fillPageSize { break }
             }
         }
         if filled > 0 { logger.notice("REST ids computed for rows without one", metadata: ["rows": "\(filled)"]) }
@@ -57,9 +57,9 @@ extension PostgresIndexStore {
         let table = PostgresColumns.table(level)
         let select = PostgresQuery(
             unsafeSQL: """
-                SELECT \(alias).pk, \(PostgresResourceKeys.columns(level).joined(separator: ", "))
+                SELECT \(alias).pk, \(ResourceKeySQL.keyColumns(level).joined(separator: ", "))
                 FROM \(PostgresQuerySQL.from(level)) WHERE \(alias).resource_id IS NULL
-                ORDER BY \(alias).pk LIMIT \(PostgresResourceKeys.fillPageSize)
+                ORDER BY \(alias).pk LIMIT \(ResourceKeySQL.fillPageSize)
                 """)
         return try await reading { client in
             var pks: [Int] = []
@@ -68,9 +68,9 @@ extension PostgresIndexStore {
                 var cells = row.makeIterator()
                 guard let first = cells.next() else { continue }
                 let pk = try first.decode(Int.self)
-                var keys: [String] = []
+                var keys: [String?] = []
                 while let cell = cells.next() { keys.append(try cell.decode(String.self)) }
-                guard let id = PostgresResourceKeys.resource(level: level, keys: keys, lastStored: 0).id() else {
+                guard let id = ResourceKeySQL.resource(level: level, keys: keys, lastStored: 0).id() else {
                     continue
                 }
                 pks.append(pk)
@@ -91,40 +91,7 @@ extension PostgresIndexStore {
     }
 }
 
-/// The columns that place an entity — the unique keys of its level and those above it — and
-/// when an instance below it was last stored.
-enum PostgresResourceKeys {
+extension ResourceKeySQL {
+    /// How many rows without an id one pass fills.
     static let fillPageSize = 1000
-
-    static func columns(_ level: QueryLevel) -> [String] {
-        var columns = ["p.patientid", "p.issuerofpatientid"]
-        if level >= .study { columns.append("st.studyinstanceuid") }
-        if level >= .series { columns.append("se.seriesinstanceuid") }
-        if level >= .image { columns.append("i.sopinstanceuid") }
-        return columns
-    }
-
-    /// The newest `stored_at` at or below the entity, through the parent-key indexes.
-    static func lastStored(_ level: QueryLevel) -> String {
-        switch level {
-        case .image: "i.stored_at"
-        case .series: "(SELECT max(x.stored_at) FROM instances x WHERE x.series_pk = se.pk)"
-        case .study:
-            "(SELECT max(x.stored_at) FROM instances x JOIN series xs ON xs.pk = x.series_pk WHERE xs.study_pk = st.pk)"
-        case .patient:
-            """
-            (SELECT max(x.stored_at) FROM instances x JOIN series xs ON xs.pk = x.series_pk \
-            JOIN studies xt ON xt.pk = xs.study_pk WHERE xt.patient_pk = p.pk)
-            """
-        }
-    }
-
-    /// The entity from the values of `columns(level)`, in order.
-    static func resource(level: QueryLevel, keys: [String], lastStored: Double) -> IndexedResource {
-        let key = { (index: Int) in index < keys.count ? keys[index] : nil }
-        return IndexedResource(
-            level: level, patient: PatientIdentity(patientID: key(0) ?? "", issuer: key(1) ?? ""),
-            studyInstanceUID: level >= .study ? key(2) : nil, seriesInstanceUID: level >= .series ? key(3) : nil,
-            sopInstanceUID: level >= .image ? key(4) : nil, lastStored: lastStored)
-    }
 }

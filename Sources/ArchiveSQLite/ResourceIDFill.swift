@@ -14,7 +14,7 @@ enum ResourceIDFill {
 
     private static func fill(_ level: QueryLevel, on connection: SQLiteConnection) async throws {
         let alias = Columns.alias(level)
-        let keys = ResourceLookup.keyColumns(level).joined(separator: ", ")
+        let keys = ResourceKeySQL.keyColumns(level).joined(separator: ", ")
         var after = 0
         while true {
             let rows = try await connection.query(
@@ -25,7 +25,7 @@ enum ResourceIDFill {
             for row in rows {
                 guard let pk = row.column("row_pk")?.integer else { continue }
                 after = pk
-                guard let id = ResourceLookup.resource(from: row, level: level, lastStored: 0).id() else { continue }
+                guard let id = ResourceKeySQL.resource(row, level: level, lastStored: 0).id() else { continue }
                 _ = try await connection.query(
                     "UPDATE \(Columns.table(level)) SET resource_id = ? WHERE pk = ?",
                     [.text(id.description), .integer(pk)])

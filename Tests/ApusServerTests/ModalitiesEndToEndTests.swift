@@ -96,6 +96,24 @@ struct ModalitiesEndToEndTests {
             // The same by SOP Instance UID, as a bare string.
             let bySOP = try await HTTP.request("POST", base + "/modalities/STORESCP/store", body: "\"\(uids[0].sop)\"")
             #expect((bySOP.json as? [String: Any])?["CompletedCount"] as? Int == 1, "\(bySOP.text)")
+            // By Orthanc id, as Orthanc's scripts send it: the study's and its patient's ids
+            // from the REST API, quoted in a list and bare; the file lands at storescp again.
+            let studyID = try #require((try await HTTP.request("GET", base + "/studies").json as? [String])?.first)
+            let patientID = try #require((try await HTTP.request("GET", base + "/patients").json as? [String])?.first)
+            for body in ["{\"Resources\": [\"\(studyID)\"], \"Synchronous\": true}", patientID] {
+                for file in try FileManager.default.contentsOfDirectory(atPath: received) {
+                    try FileManager.default.removeItem(atPath: received + "/" + file)
+                }
+                let byID = try await HTTP.request("POST", base + "/modalities/STORESCP/store", body: body)
+                #expect(byID.status == 200, "\(body): \(byID.text)")
+                let answer = byID.json as? [String: Any]
+                #expect(answer?["ParentResources"] as? [String] == [body == patientID ? patientID : studyID])
+                #expect(answer?["RemoteAet"] as? String == "STORESCP", "\(byID.text)")
+                #expect(answer?["InstancesCount"] as? Int == 1, "\(byID.text)")
+                #expect(answer?["FailedInstancesCount"] as? Int == 0, "\(byID.text)")
+                let arrived = try FileManager.default.contentsOfDirectory(atPath: received)
+                #expect(arrived.contains { $0.contains(uids[0].sop) }, "\(body): storescp wrote \(arrived)")
+            }
             for (body, status) in [
                 ("{\"Resources\": [\"1.2.3.999\"]}", 404), ("not json", 400), ("{\"Resources\": []}", 400),
                 ("{\"Resources\": [\"a/b\"]}", 400),

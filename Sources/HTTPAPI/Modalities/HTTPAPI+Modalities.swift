@@ -1,6 +1,5 @@
 import Archive
 import DICOM
-import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -8,19 +7,21 @@ import NIOCore
 extension HTTPAPI {
     /// `/modalities`: the configured DICOM peers, and C-ECHO, C-STORE, C-FIND and C-MOVE with
     /// them, as Orthanc's routes of the same names. Each operation is synchronous: the answer
-    /// comes when the peer has answered.
+    /// comes when the peer has answered. Answers and errors are Orthanc's JSON (`RESTJSON`,
+    /// `RESTError`), as the REST resources give them.
     func addModalityRoutes(to router: Router<Context>) {
+        let resources = RESTResources(archive: archive)
         router.get("modalities") { request, _ -> Response in
             let peers = modalities?.peers ?? []
             if request.uri.queryParameters["expand"] != nil {
-                let expanded = Dictionary(uniqueKeysWithValues: peers.map { ($0.name, ModalityDescription($0)) })
-                return try Self.json(expanded)
+                return RESTJSON.object(Dictionary(uniqueKeysWithValues: peers.map { ($0.name, Self.describe($0)) }))
+                    .response()
             }
-            return try Self.json(peers.map(\.name))
+            return RESTJSON.array(peers.map { .string($0.name) }).response()
         }
         router.get("modalities/{name}") { _, context -> Response in
             let (_, peer) = try peer(context)
-            return try Self.json(ModalityDescription(peer))
+            return Self.describe(peer).response()
         }
         router.post("modalities/{name}/echo") { _, context -> Response in
             let (service, peer) = try peer(context)
@@ -29,16 +30,15 @@ extension HTTPAPI {
                 try await service.echo(peer)
             }
             let elapsed = ContinuousClock.now - start
-            return try Self.json(
-                EchoAnswer(
-                    status: Self.hex(status),
-                    milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds)
-                        * 1000))
+            let milliseconds =
+                Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            return RESTJSON.object(["Status": .string(Self.hex(status)), "Milliseconds": .double(milliseconds)])
+                .response()
         }
         router.post("modalities/{name}/store") { request, context -> Response in
             let (service, peer) = try peer(context)
-            let uids = try ModalityRequests.resources(try await ModalityRequests.object(request))
-            let instances = try await ModalityRequests.instances(of: uids, in: archive)
+            let given = try ModalityRequests.resources(try await ModalityRequests.json(request))
+            let instances = try await resources.instancesToSend(given)
             let result = try await Self.answering(peer) { () async throws(DICOMPeerError) in
                 try await service.store(instances, to: peer)
             }
@@ -48,28 +48,24 @@ extension HTTPAPI {
                     "modality": "\(peer.name)", "instances": "\(instances.count)",
                     "failed": "\(result.failures.count)",
                 ])
-            return try Self.json(
-                StoreAnswer(
-                    localAet: service.localAETitle, remoteAet: peer.aeTitle, parentResources: uids,
-                    instancesCount: instances.count, completedCount: result.completed,
-                    warningCount: result.warnings, failedInstancesCount: result.failures.count,
-                    failures: result.failures.map {
-                        StoreAnswer.Failure(sopInstanceUID: $0.sopInstanceUID, reason: $0.reason)
-                    }))
+            return Self.storeAnswer(
+                result, instances: instances.count, given: given, local: service.localAETitle, remote: peer.aeTitle
+            ).response()
         }
         router.post("modalities/{name}/query") { request, context -> Response in
             let (service, peer) = try peer(context)
-            let body = try await ModalityRequests.object(request) as? [String: Any]
-            guard let body else { throw HTTPError(.badRequest, message: "the body must be a JSON object") }
+            let body = try await ModalityRequests.object(request)
             let level = try ModalityRequests.level(body["Level"])
-            guard let keys = (body["Query"] ?? [String: Any]()) as? [String: Any] else {
-                throw HTTPError(.badRequest, message: "Query must be an object of keywords and values")
+            let keys: [String: RESTJSON]
+            switch body["Query"] {
+            case nil, .null?: keys = [:]
+            case .object(let members)?: keys = members
+            default: throw RESTError.badRequest("Query must be an object of keywords and values")
             }
             let identifier = try ModalityRequests.identifier(level: level, keys: keys)
-            let limit = min(
-                (body["Limit"] as? Int).map { max(1, $0) } ?? archive.configuration.maximumQueryResults,
-                archive.configuration.maximumQueryResults)
-            let answers = try await Self.answering(peer) { () async throws(DICOMPeerError) in
+            var limit = archive.configuration.maximumQueryResults
+            if case .int(let asked)? = body["Limit"] { limit = min(max(1, asked), limit) }
+            let answers = try await Self.answering(peer) { [limit] () async throws(DICOMPeerError) in
                 try await service.find(identifier, patientRoot: level == .patient, at: peer, limit: limit)
             }
             return Response(
@@ -78,25 +74,27 @@ extension HTTPAPI {
         }
         router.post("modalities/{name}/move") { request, context -> Response in
             let (service, peer) = try peer(context)
-            let body = try await ModalityRequests.object(request) as? [String: Any]
-            guard let body else { throw HTTPError(.badRequest, message: "the body must be a JSON object") }
+            let body = try await ModalityRequests.object(request)
             let level = try ModalityRequests.level(body["Level"])
-            guard let resources = body["Resources"] as? [[String: Any]], !resources.isEmpty else {
-                throw HTTPError(
-                    .badRequest,
-                    message: "Resources must be a list of keys, such as [{\"StudyInstanceUID\": \"1.2.3\"}]")
+            // Orthanc's /move takes DICOM keys, not ids: the resources are the peer's.
+            guard case .array(let resources)? = body["Resources"], !resources.isEmpty else {
+                throw RESTError.badRequest(
+                    "Resources must be a list of keys, such as [{\"StudyInstanceUID\": \"1.2.3\"}]")
             }
-            let destination = (body["TargetAet"] as? String) ?? service.localAETitle
-            var answers: [MoveAnswer] = []
-            for keys in resources {
+            let destination = body["TargetAet"]?.string ?? service.localAETitle
+            var answers: [RESTJSON] = []
+            for resource in resources {
+                guard case .object(let keys) = resource else {
+                    throw RESTError.badRequest("each of Resources must be an object of keywords and values")
+                }
                 let identifier = try ModalityRequests.identifier(level: level, keys: keys)
                 let result = try await Self.answering(peer) { () async throws(DICOMPeerError) in
                     try await service.move(
                         identifier, patientRoot: level == .patient, destination: destination, at: peer)
                 }
-                answers.append(MoveAnswer(result))
+                answers.append(Self.moveAnswer(result))
             }
-            return try Self.json(MoveAnswers(targetAet: destination, results: answers))
+            return RESTJSON.object(["TargetAet": .string(destination), "Results": .array(answers)]).response()
         }
     }
 
@@ -104,7 +102,7 @@ extension HTTPAPI {
     private func peer(_ context: Context) throws -> (any DICOMPeerService, DICOMPeer) {
         let name = context.parameters.get("name") ?? ""
         guard let service = modalities, let peer = service.peers.first(where: { $0.name == name }) else {
-            throw HTTPError(.notFound, message: "no DICOM peer named '\(name)' is configured (setting peers)")
+            throw RESTError.notFound("no DICOM peer named '\(name)' is configured (setting peers)")
         }
         return (service, peer)
     }
@@ -115,9 +113,9 @@ extension HTTPAPI {
         do {
             return try await operation()
         } catch .timedOut(let reason) {
-            throw HTTPError(.gatewayTimeout, message: "\(peer.name) (\(peer.host):\(peer.port)): \(reason)")
+            throw RESTError(status: .gatewayTimeout, details: "\(peer.name) (\(peer.host):\(peer.port)): \(reason)")
         } catch {
-            throw HTTPError(.badGateway, message: "\(peer.name) (\(peer.host):\(peer.port)): \(error)")
+            throw RESTError(status: .badGateway, details: "\(peer.name) (\(peer.host):\(peer.port)): \(error)")
         }
     }
 
@@ -125,105 +123,43 @@ extension HTTPAPI {
         let digits = String(status, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
-}
 
-/// A peer as Orthanc's `/modalities?expand` describes one.
-struct ModalityDescription: Codable {
-    var aet: String
-    var host: String
-    var port: Int
-
-    init(_ peer: DICOMPeer) {
-        aet = peer.aeTitle
-        host = peer.host
-        port = peer.port
+    /// A peer as Orthanc's `/modalities?expand` describes one.
+    static func describe(_ peer: DICOMPeer) -> RESTJSON {
+        .object(["AET": .string(peer.aeTitle), "Host": .string(peer.host), "Port": .int(peer.port)])
     }
 
-    enum CodingKeys: String, CodingKey {
-        case aet = "AET"
-        case host = "Host"
-        case port = "Port"
-    }
-}
-
-struct EchoAnswer: Codable {
-    var status: String
-    var milliseconds: Double
-
-    enum CodingKeys: String, CodingKey {
-        case status = "Status"
-        case milliseconds = "Milliseconds"
-    }
-}
-
-/// Orthanc's answer to a synchronous `/store`, with the counts and the reason of each failure.
-struct StoreAnswer: Codable {
-    struct Failure: Codable {
-        var sopInstanceUID: String
-        var reason: String
-
-        enum CodingKeys: String, CodingKey {
-            case sopInstanceUID = "SOPInstanceUID"
-            case reason = "Reason"
-        }
+    /// Orthanc's answer to a synchronous `/store` (its job's public content: `Description`,
+    /// `LocalAet`, `RemoteAet`, `ParentResources` as given, `InstancesCount`,
+    /// `FailedInstancesCount`), with Apus's counts and the reason of each failure.
+    static func storeAnswer(
+        _ result: PeerStoreResult, instances: Int, given: [String], local: String, remote: String
+    ) -> RESTJSON {
+        .object([
+            "Description": .string("REST API"),
+            "LocalAet": .string(local),
+            "RemoteAet": .string(remote),
+            "ParentResources": .array(given.map { .string($0) }),
+            "InstancesCount": .int(instances),
+            "CompletedCount": .int(result.completed),
+            "WarningCount": .int(result.warnings),
+            "FailedInstancesCount": .int(result.failures.count),
+            "Failures": .array(
+                result.failures.map {
+                    .object(["SOPInstanceUID": .string($0.sopInstanceUID), "Reason": .string($0.reason)])
+                }),
+        ])
     }
 
-    var description = "REST API"
-    var localAet: String
-    var remoteAet: String
-    var parentResources: [String]
-    var instancesCount: Int
-    var completedCount: Int
-    var warningCount: Int
-    var failedInstancesCount: Int
-    var failures: [Failure]
-
-    enum CodingKeys: String, CodingKey {
-        case description = "Description"
-        case localAet = "LocalAet"
-        case remoteAet = "RemoteAet"
-        case parentResources = "ParentResources"
-        case instancesCount = "InstancesCount"
-        case completedCount = "CompletedCount"
-        case warningCount = "WarningCount"
-        case failedInstancesCount = "FailedInstancesCount"
-        case failures = "Failures"
-    }
-}
-
-struct MoveAnswer: Codable {
-    var status: String
-    var completed: Int
-    var failed: Int
-    var warning: Int
-    var failedSOPInstanceUIDs: [String]
-    var errorComment: String?
-
-    init(_ result: PeerMoveResult) {
-        status = HTTPAPI.hex(result.status)
-        completed = result.completed
-        failed = result.failed
-        warning = result.warnings
-        failedSOPInstanceUIDs = result.failedSOPInstanceUIDs
-        errorComment = result.errorComment
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case status = "Status"
-        case completed = "Completed"
-        case failed = "Failed"
-        case warning = "Warning"
-        case failedSOPInstanceUIDs = "FailedSOPInstanceUIDs"
-        case errorComment = "ErrorComment"
-    }
-}
-
-struct MoveAnswers: Codable {
-    var targetAet: String
-    var results: [MoveAnswer]
-
-    enum CodingKeys: String, CodingKey {
-        case targetAet = "TargetAet"
-        case results = "Results"
+    static func moveAnswer(_ result: PeerMoveResult) -> RESTJSON {
+        var members: [String: RESTJSON] = [
+            "Status": .string(hex(result.status)),
+            "Completed": .int(result.completed),
+            "Failed": .int(result.failed),
+            "Warning": .int(result.warnings),
+            "FailedSOPInstanceUIDs": .array(result.failedSOPInstanceUIDs.map { .string($0) }),
+        ]
+        if let comment = result.errorComment { members["ErrorComment"] = .string(comment) }
+        return .object(members)
     }
 }

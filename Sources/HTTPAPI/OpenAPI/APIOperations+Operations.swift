@@ -40,15 +40,21 @@ extension HTTPAPI {
             ]),
         APIOperation(
             method: "post", path: "/modalities/{name}/store", tag: "Modalities",
-            summary: "C-STORE studies, series or instances to the peer (admin role)",
+            summary: "C-STORE patients, studies, series or instances to the peer, synchronously (admin role)",
             body: (
                 mediaTypes: ["application/json"],
-                description: "A UID, a list of UIDs, or {\"Resources\": [UIDs]} (study, series or SOP Instance UIDs)"
+                description:
+                    "An Orthanc id or a UID, a list of them, or {\"Resources\": [...], \"Synchronous\": true} as "
+                    + "Orthanc takes it: ids of patients, studies, series or instances; study, series or SOP "
+                    + "Instance UIDs; a bare id, unquoted, also works"
             ),
             answers: [
-                .json("InstancesCount, CompletedCount, WarningCount, FailedInstancesCount, Failures"),
-                .error(400, "No resources, or not UIDs"), .error(404, "No such peer or UID"),
-                .error(502, "The peer can't be reached or refused"),
+                .json(
+                    "Description, LocalAet, RemoteAet, ParentResources, InstancesCount, FailedInstancesCount "
+                        + "(Orthanc's), CompletedCount, WarningCount, Failures"),
+                .error(400, "No resources, neither ids nor UIDs, or Asynchronous"),
+                .error(404, "No such peer, id or UID"), .error(502, "The peer can't be reached or refused"),
+                .error(504, "The peer did not answer in time"),
             ]),
         APIOperation(
             method: "post", path: "/modalities/{name}/query", tag: "Modalities",

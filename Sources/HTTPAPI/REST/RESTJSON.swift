@@ -8,6 +8,7 @@ indirect enum RESTJSON: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case int(Int)
+    case double(Double)
     case string(String)
     case array([RESTJSON])
     case object([String: RESTJSON])
@@ -31,8 +32,8 @@ indirect enum RESTJSON: Sendable, Hashable, Codable {
         } else if let value = try? container.decode([String: RESTJSON].self) {
             self = .object(value)
         } else {
-            // A fractional number: no request member the API reads takes one.
-            self = .null
+            // A fractional number (Int failed above): a member that wants a count refuses it.
+            self = .double(try container.decode(Double.self))
         }
     }
 
@@ -42,6 +43,7 @@ indirect enum RESTJSON: Sendable, Hashable, Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)

@@ -200,7 +200,9 @@ final class Orthanc: Sendable {
         self.process = process
     }
 
-    static func start() async throws -> Orthanc {
+    /// With `modality`, Orthanc knows a DICOM peer by that name: itself, so that
+    /// `/modalities/{name}/store` has somewhere to send.
+    static func start(modality: String? = nil) async throws -> Orthanc {
         let executable = "/usr/sbin/Orthanc"
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw PeerMissing(description: "\(executable) not found: install Orthanc (apt-get install -y orthanc)")
@@ -212,7 +214,8 @@ final class Orthanc: Sendable {
         let configuration = """
             {"Name": "reference", "StorageDirectory": "\(directory)/db", "IndexDirectory": "\(directory)/db",
              "HttpPort": \(httpPort), "DicomPort": \(dicomPort), "RemoteAccessAllowed": false,
-             "AuthenticationEnabled": false, "Plugins": [], "HttpCompressionEnabled": false}
+             "AuthenticationEnabled": false, "Plugins": [], "HttpCompressionEnabled": false,
+             "DicomModalities": {\(modality.map { "\"\($0)\": [\"ORTHANC\", \"127.0.0.1\", \(dicomPort)]" } ?? "")}}
             """
         try configuration.write(toFile: directory + "/orthanc.json", atomically: true, encoding: .utf8)
         let process = try PeerProcess([executable, directory + "/orthanc.json"], lifetime: 600)
