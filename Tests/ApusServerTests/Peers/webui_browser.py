@@ -20,28 +20,19 @@ import urllib.request
 import zipfile
 
 import pydicom
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from webui_support import ACCESSIBILITY, run  # noqa: E402
+from webui_support import Checks, run, wait  # noqa: E402
 
 BASE, FIXTURES, ARTIFACTS = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 DOWNLOADS = tempfile.mkdtemp(prefix="apus-webui-downloads-")
 ROOT = "2.25.31415926535897932384626"
-checks = {}
-
-
-def check(name, ok, detail=""):
-    checks[name] = {"ok": bool(ok), "detail": str(detail)[:2000]}
-
-
-def wait(driver, condition, timeout=20, message=""):
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: condition(d), message)
+checks = Checks(ARTIFACTS)
+check, shot, accessible = checks.check, checks.shot, checks.accessible
 
 
 def click(driver, by, selector, timeout=20):
@@ -51,11 +42,6 @@ def click(driver, by, selector, timeout=20):
         d.find_element(by, selector).click()
         return True
     wait(driver, attempt, timeout, message=f"click {selector}")
-
-
-def shot(driver, name):
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
 
 
 CANVAS_SUM = """
@@ -139,11 +125,6 @@ def units(driver):
     driver.get(BASE + "/ui/#/status")
     for name, result in driver.execute_async_script(UNITS).items():
         check(name, result["ok"], result["detail"])
-
-
-def accessible(driver, page):
-    problems = driver.execute_script(ACCESSIBILITY)
-    check(f"accessibility: {page}", not problems, "; ".join(problems[:10]))
 
 
 def rows(driver):

@@ -18,36 +18,16 @@ import urllib.parse
 import urllib.request
 import zipfile
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from webui_support import ACCESSIBILITY, run  # noqa: E402
+from webui_support import Checks, run, wait  # noqa: E402
 
 BASE, OIDC, ARTIFACTS = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3]
 DOWNLOADS = tempfile.mkdtemp(prefix="apus-login-downloads-")
 ROOT = "2.25.31415926535897932384626"
-checks = {}
-
-
-def check(name, ok, detail=""):
-    checks[name] = {"ok": bool(ok), "detail": str(detail)[:2000]}
-
-
-def wait(driver, condition, timeout=20, message=""):
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: condition(d), message)
-
-
-def shot(driver, name):
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
-
-
-def accessible(driver, page):
-    problems = driver.execute_script(ACCESSIBILITY)
-    check(f"accessibility: {page}", not problems, "; ".join(problems[:10]))
+checks = Checks(ARTIFACTS)
+check, shot, accessible = checks.check, checks.shot, checks.accessible
 
 
 def rows(driver):

@@ -1,12 +1,15 @@
 """What both browser tests share: headless Chromium under Selenium, the run of their steps
 with a JSON report, and the accessibility basics they check on each page."""
 import json
+import os
 import shutil
 import traceback
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
 
 # Labels and contrast, the basics an accessibility checker looks at first: every control has
 # an accessible name, and visible text reaches 4.5:1 (3:1 when large) against what is behind it.
@@ -58,6 +61,30 @@ while (walker.nextNode()) {
 }
 return problems;
 """
+
+
+class Checks(dict):
+    """The report: check name → {"ok", "detail"}, with the screenshots kept in `artifacts`."""
+
+    def __init__(self, artifacts):
+        super().__init__()
+        self.artifacts = artifacts
+
+    def check(self, name, ok, detail=""):
+        self[name] = {"ok": bool(ok), "detail": str(detail)[:2000]}
+
+    def shot(self, driver, name):
+        os.makedirs(self.artifacts, exist_ok=True)
+        driver.save_screenshot(os.path.join(self.artifacts, f"{name}.png"))
+
+    def accessible(self, driver, page):
+        problems = driver.execute_script(ACCESSIBILITY)
+        self.check(f"accessibility: {page}", not problems, "; ".join(problems[:10]))
+
+
+def wait(driver, condition, timeout=20, message=""):
+    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: condition(d), message)
 
 
 def run(steps, checks, shot, downloads, ignored_console=lambda message: False):
