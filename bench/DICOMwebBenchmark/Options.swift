@@ -59,53 +59,33 @@ struct Options {
 
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
-        var index = 1
-        func value() -> String {
-            index += 1
-            guard index < arguments.count else { fail("\(arguments[index - 1]) needs a value") }
-            return arguments[index]
-        }
-        func number() -> Int {
-            let text = value()
-            guard let parsed = Int(text), parsed >= 0 else { fail("\(arguments[index - 1]): '\(text)' is not a count") }
-            return parsed
-        }
-        while index < arguments.count {
-            switch arguments[index] {
-            case "--stow": options.stowInstances = max(1, number())
-            case "--batch": options.batch = max(1, number())
-            case "--clients": options.clients = max(1, number())
-            case "--wado-passes": options.wadoPasses = max(1, number())
-            case "--metadata": options.metadataInstances = max(1, number())
-            case "--metadata-requests": options.metadataRequests = max(1, number())
-            case "--rss-mb": options.rssMegabytes = max(1, number())
-            case "--query-instances": options.queryInstances = max(1, number())
-            case "--per-study": options.perStudy = max(1, number())
-            case "--queries": options.queries = max(1, number())
-            case "--populate-seconds": options.populateSeconds = max(1, number())
-            case "--seconds": options.seconds = max(1, number())
-            case "--apus": options.apus = value()
-            case "--orthanc": options.orthanc = value()
-            case "--plugins": options.plugins = value()
-            case "--work": options.workDirectory = value()
+        var line = CommandLineOptions(arguments, fail: fail)
+        while let option = line.next() {
+            switch option {
+            case "--stow": options.stowInstances = max(1, line.count())
+            case "--batch": options.batch = max(1, line.count())
+            case "--clients": options.clients = max(1, line.count())
+            case "--wado-passes": options.wadoPasses = max(1, line.count())
+            case "--metadata": options.metadataInstances = max(1, line.count())
+            case "--metadata-requests": options.metadataRequests = max(1, line.count())
+            case "--rss-mb": options.rssMegabytes = max(1, line.count())
+            case "--query-instances": options.queryInstances = max(1, line.count())
+            case "--per-study": options.perStudy = max(1, line.count())
+            case "--queries": options.queries = max(1, line.count())
+            case "--populate-seconds": options.populateSeconds = max(1, line.count())
+            case "--seconds": options.seconds = max(1, line.count())
+            case "--apus": options.apus = line.value()
+            case "--orthanc": options.orthanc = line.value()
+            case "--plugins": options.plugins = line.value()
+            case "--work": options.workDirectory = line.value()
             case "--keep": options.keep = true
             case "--help", "-h": options.help = true
             case "--targets":
-                options.targets = value().split(separator: ",").map { name in
-                    guard let target = WebTarget(rawValue: String(name)) else { fail("unknown target '\(name)'") }
-                    return target
-                }
+                options.targets = line.list(of: WebTarget.self, "target")
             case "--workloads":
-                options.workloads = Set(
-                    value().split(separator: ",").map { name in
-                        guard let workload = Workload(rawValue: String(name)) else {
-                            fail("unknown workload '\(name)'")
-                        }
-                        return workload
-                    })
-            default: fail("unknown option \(arguments[index])")
+                options.workloads = Set(line.list(of: Workload.self, "workload"))
+            default: fail("unknown option \(option)")
             }
-            index += 1
         }
         options.associations = options.clients
         return options
@@ -117,9 +97,7 @@ struct Options {
 
     /// The apus binary: the option, else the one built next to this benchmark.
     var apusExecutable: String {
-        apus
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("apus").path
+        apus ?? CommandLineOptions.besideThisProgram("apus")
     }
 }
 

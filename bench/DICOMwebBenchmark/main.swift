@@ -24,13 +24,7 @@ if options.help {
     print(Options.usage)
     exit(0)
 }
-// Ctrl-C or a kill: the child servers go too.
-for signalNumber in [SIGINT, SIGTERM] {
-    signal(signalNumber) { _ in
-        ServerProcess.terminateAll()
-        _exit(130)
-    }
-}
+ServerProcess.terminateAllOnInterrupt()
 
 let work = options.workDirectory ?? NSTemporaryDirectory() + "apus-dicomweb-bench-\(getpid())"
 var results = Results<WebTarget>(rows: Table.rows, goals: Table.goals, counts: ["qido.count"])

@@ -57,55 +57,39 @@ struct Options {
 
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
-        var index = 1
-        func value() -> String {
-            index += 1
-            guard index < arguments.count else { fail("\(arguments[index - 1]) needs a value") }
-            return arguments[index]
-        }
-        func number() -> Int {
-            let text = value()
-            guard let parsed = Int(text), parsed >= 0 else { fail("\(arguments[index - 1]): '\(text)' is not a count") }
-            return parsed
-        }
-        while index < arguments.count {
-            switch arguments[index] {
-            case "--small": options.small = max(1, number())
-            case "--ct": options.ct = max(1, number())
-            case "--echoes": options.echoes = max(1, number())
-            case "--associations": options.associations = max(1, number())
-            case "--seconds": options.seconds = max(1, number())
-            case "--noop-passes": options.noopPasses = max(1, number())
-            case "--find-instances": options.findInstances = number()
-            case "--per-study": options.perStudy = max(1, number())
-            case "--find-queries": options.findQueries = max(1, number())
-            case "--find-seconds": options.findSeconds = max(1, number())
-            case "--dcmtk-echoes": options.dcmtkEchoes = number()
-            case "--dcmtk-store": options.dcmtkStore = number()
-            case "--max-pdu": options.maximumPDULength = UInt32(clamping: max(4_096, number()))
-            case "--apus": options.apus = value()
-            case "--apus-wrapper": options.apusWrapper = value().split(separator: " ").map(String.init)
-            case "--orthanc": options.orthanc = value()
-            case "--work": options.workDirectory = value()
+        var line = CommandLineOptions(arguments, fail: fail)
+        while let option = line.next() {
+            switch option {
+            case "--small": options.small = max(1, line.count())
+            case "--ct": options.ct = max(1, line.count())
+            case "--echoes": options.echoes = max(1, line.count())
+            case "--associations": options.associations = max(1, line.count())
+            case "--seconds": options.seconds = max(1, line.count())
+            case "--noop-passes": options.noopPasses = max(1, line.count())
+            case "--find-instances": options.findInstances = line.count()
+            case "--per-study": options.perStudy = max(1, line.count())
+            case "--find-queries": options.findQueries = max(1, line.count())
+            case "--find-seconds": options.findSeconds = max(1, line.count())
+            case "--dcmtk-echoes": options.dcmtkEchoes = line.count()
+            case "--dcmtk-store": options.dcmtkStore = line.count()
+            case "--max-pdu": options.maximumPDULength = UInt32(clamping: max(4_096, line.count()))
+            case "--apus": options.apus = line.value()
+            case "--apus-wrapper": options.apusWrapper = line.value().split(separator: " ").map(String.init)
+            case "--orthanc": options.orthanc = line.value()
+            case "--work": options.workDirectory = line.value()
             case "--keep": options.keep = true
             case "--help", "-h": options.help = true
             case "--targets":
-                options.targets = value().split(separator: ",").map { name in
-                    guard let target = TargetKind(rawValue: String(name)) else { fail("unknown target '\(name)'") }
-                    return target
-                }
-            default: fail("unknown option \(arguments[index])")
+                options.targets = line.list(of: TargetKind.self, "target")
+            default: fail("unknown option \(option)")
             }
-            index += 1
         }
         return options
     }
 
     /// The apus binary: the option, else the one built next to this benchmark.
     var apusExecutable: String {
-        apus
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("apus").path
+        apus ?? CommandLineOptions.besideThisProgram("apus")
     }
 }
 
