@@ -70,12 +70,13 @@ struct CodeExchange: Sendable {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         if let clientSecret {
-            let pair = "\(Self.formEncoded(clientID)):\(Self.formEncoded(clientSecret))"
+            let pair = "\(clientID.percentEncodingAllButUnreserved):\(clientSecret.percentEncodingAllButUnreserved)"
             request.headers.add(name: "Authorization", value: "Basic \(Data(pair.utf8).base64EncodedString())")
         } else {
             form.append(("client_id", clientID))
         }
-        request.body = .bytes(ByteBuffer(string: form.map { "\($0)=\(Self.formEncoded($1))" }.joined(separator: "&")))
+        request.body = .bytes(
+            ByteBuffer(string: form.map { "\($0)=\($1.percentEncodingAllButUnreserved)" }.joined(separator: "&")))
         let response = try await httpClient.execute(request, timeout: .seconds(15))
         let body = try await response.body.collect(upTo: 1 << 20)
         let object =
@@ -90,12 +91,5 @@ struct CodeExchange: Sendable {
             throw Refused(description: "the token endpoint's answer has no id_token (is openid in the scope?)")
         }
         return idToken
-    }
-
-    /// application/x-www-form-urlencoded: everything but unreserved characters escaped.
-    static func formEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }

@@ -220,11 +220,8 @@ struct OrthancConfiguration {
             components.port = port
             // Only unreserved characters stay as they are: a ':' or '@' in a password must not
             // end the user information early for any URL reader.
-            let unreserved = CharacterSet(
-                charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-            components.percentEncodedUser = username.addingPercentEncoding(withAllowedCharacters: unreserved)
-            components.percentEncodedPassword =
-                password.isEmpty ? nil : password.addingPercentEncoding(withAllowedCharacters: unreserved)
+            components.percentEncodedUser = username.percentEncodingAllButUnreserved
+            components.percentEncodedPassword = password.isEmpty ? nil : password.percentEncodingAllButUnreserved
             components.path = "/" + database
             components.queryItems = [URLQueryItem(name: "sslmode", value: ssl ? "require" : "disable")]
             guard let text = components.string else {
