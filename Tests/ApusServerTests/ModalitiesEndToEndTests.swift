@@ -1,6 +1,5 @@
 import DICOM
 import Foundation
-import Logging
 import Testing
 
 @testable import ApusServer
@@ -50,13 +49,14 @@ struct ModalitiesEndToEndTests {
         let dcmqrscp = try Tools.start("/usr/bin/dcmqrscp", ["-c", qrConfiguration, String(qrPort)])
         defer { Tools.stop(dcmqrscp) }
 
-        try await Self.withServer(
-            dataDirectory: directory.path + "/data", dicomPort: apusPort,
+        // The DICOM port fixed: dcmqrscp's host table names it. The body gets the HTTP port.
+        try await Server.withRunning(
+            dataDirectory: directory.path + "/data",
             peers: [
                 "STORESCP": ServerConfiguration.Peer(host: "127.0.0.1", port: storescpPort),
                 "QRSCP": ServerConfiguration.Peer(host: "127.0.0.1", port: qrPort),
                 "DOWN": ServerConfiguration.Peer(host: "127.0.0.1", port: try FreePort.find()),
-            ]
+            ], listener: .http, configure: { $0.dicomPort = apusPort }
         ) { http in
             let base = "http://127.0.0.1:\(http)"
             // Apus holds the CT; dcmqrscp holds the MR, which a C-MOVE brings to Apus.
@@ -148,37 +148,6 @@ struct ModalitiesEndToEndTests {
             #expect(moved?["Completed"] as? Int == 1, "\(move.text)")
             let qido = try await HTTP.request("GET", base + "/dicom-web/studies?StudyInstanceUID=\(uids[1].study)")
             #expect((qido.json as? [Any])?.count == 1, "the moved study is not in Apus: \(qido.text)")
-        }
-    }
-
-    /// `apus serve` in process with its HTTP port; the DICOM port fixed (dcmqrscp's host
-    /// table names it).
-    static func withServer(
-        dataDirectory: String, dicomPort: Int, peers: [String: ServerConfiguration.Peer],
-        _ body: (Int) async throws -> Void
-    ) async throws {
-        var configuration = ServerConfiguration()
-        configuration.dataDirectory = dataDirectory
-        configuration.peers = peers
-        configuration.dicomHost = "127.0.0.1"
-        configuration.dicomPort = dicomPort
-        configuration.httpPort = 0
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let server = ApusServer(configuration: configuration, logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run(onHTTPListening: { continuation.yield($0) }) }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            do {
-                try await body(port)
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
-            try await group.waitForAll()
         }
     }
 }

@@ -104,8 +104,14 @@ struct ServeEndToEndTests {
 
 /// Runs the server in a child task for the length of a test body.
 enum Server {
+    /// The listener whose port the body gets.
+    enum Listener {
+        case dicom
+        case http
+    }
+
     static func withRunning(
-        dataDirectory: String, peers: [String: ServerConfiguration.Peer] = [:],
+        dataDirectory: String, peers: [String: ServerConfiguration.Peer] = [:], listener: Listener = .dicom,
         configure: (inout ServerConfiguration) throws -> Void = { _ in }, _ body: (Int) async throws -> Void
     ) async throws {
         var configuration = ServerConfiguration()
@@ -118,7 +124,12 @@ enum Server {
         let server = ApusServer(configuration: configuration, logger: Logger(label: "test"))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run(onListening: { continuation.yield($0) }) }
+            group.addTask {
+                switch listener {
+                case .dicom: try await server.run(onListening: { continuation.yield($0) })
+                case .http: try await server.run(onHTTPListening: { continuation.yield($0) })
+                }
+            }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
             do {
