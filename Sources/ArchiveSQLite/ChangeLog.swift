@@ -1,5 +1,4 @@
 import Archive
-import SQLiteNIO
 
 /// Rows of the `changes` table: written with the rows they describe, read by sequence. Each
 /// row keeps the resource's whole path (patient, study, series), so that its REST id can be
@@ -7,7 +6,7 @@ import SQLiteNIO
 enum ChangeLog {
     static let columns = "seq, kind, level, uid, issuer, patient_id, patient_issuer, study_uid, series_uid, at"
 
-    static func append(_ changes: [(Change.Kind, ResourcePath)], on connection: SQLiteConnection) async throws {
+    static func append(_ changes: [(Change.Kind, ResourcePath)], on session: SQLiteSession) throws {
         guard !changes.isEmpty else { return }
         var binds: [SQLiteData] = []
         for (kind, path) in changes {
@@ -19,10 +18,11 @@ enum ChangeLog {
                 path.studyInstanceUID.map { .text($0) } ?? .null, path.seriesInstanceUID.map { .text($0) } ?? .null,
             ]
         }
-        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: changes.count).joined(separator: ", ")
-        _ = try await connection.query(
+        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, \(Schema.now))", count: changes.count)
+            .joined(separator: ", ")
+        try session.execute(
             """
-            INSERT INTO changes (kind, level, uid, issuer, patient_id, patient_issuer, study_uid, series_uid)
+            INSERT INTO changes (kind, level, uid, issuer, patient_id, patient_issuer, study_uid, series_uid, at)
             VALUES \(rows)
             """, binds)
     }

@@ -1,6 +1,5 @@
 import Archive
 import DICOM
-import SQLiteNIO
 
 /// Where each level and attribute lives in the schema, and the values a registration writes.
 enum Columns {

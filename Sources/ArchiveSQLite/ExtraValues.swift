@@ -1,6 +1,5 @@
 import Archive
 import DICOM
-import SQLiteNIO
 
 /// The `extra_values` table: the configured extra attributes' values, written with the rows
 /// they describe, matched and returned through subqueries on the entity's primary key.
@@ -20,12 +19,12 @@ enum ExtraValues {
 
     /// Writes values, keeping any an entity has already.
     static func insert(
-        _ registration: InstanceRegistration, entities: [QueryLevel: Int], on connection: SQLiteConnection
-    ) async throws {
-        try await insert(rows(of: registration, entities: entities), on: connection)
+        _ registration: InstanceRegistration, entities: [QueryLevel: Int], on session: SQLiteSession
+    ) throws {
+        try insert(rows(of: registration, entities: entities), on: session)
     }
 
-    static func insert(_ values: [Row], on connection: SQLiteConnection) async throws {
+    static func insert(_ values: [Row], on session: SQLiteSession) throws {
         guard !values.isEmpty else { return }
         var binds: [SQLiteData] = []
         for (attribute, entity, value) in values {
@@ -35,17 +34,17 @@ enum ExtraValues {
             ]
         }
         let rows = Array(repeating: "(?, ?, ?, ?, ?)", count: values.count).joined(separator: ", ")
-        _ = try await connection.rows(
+        try session.execute(
             "INSERT OR IGNORE INTO extra_values (level, entity_pk, tag, value, value_key) VALUES \(rows)", binds)
     }
 
     /// An overwritten instance's values are the new copy's.
     static func replace(
-        _ registration: InstanceRegistration, instancePK: Int, on connection: SQLiteConnection
-    ) async throws {
-        _ = try await connection.rows(
+        _ registration: InstanceRegistration, instancePK: Int, on session: SQLiteSession
+    ) throws {
+        try session.execute(
             "DELETE FROM extra_values WHERE level = 'IMAGE' AND entity_pk = ?", [.integer(instancePK)])
-        try await insert(registration, entities: [.image: instancePK], on: connection)
+        try insert(registration, entities: [.image: instancePK], on: session)
     }
 
     /// The subquery that selects the entities whose value matches `predicate` (written on

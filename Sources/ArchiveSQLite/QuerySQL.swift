@@ -1,6 +1,5 @@
 import Archive
 import DICOM
-import SQLiteNIO
 
 /// An `ArchiveQuery` as SQL: the joins up from the query level, a WHERE clause with one
 /// predicate per matching key, and the select list of the requested attributes. Values are

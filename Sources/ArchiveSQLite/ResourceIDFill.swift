@@ -1,23 +1,22 @@
 import Archive
-import SQLiteNIO
 
 /// Computes the REST ids of rows that have none (those stored before schema version 2), a
 /// page at a time in primary key order, inside the migration's transaction.
 enum ResourceIDFill {
     static let pageSize = 1000
 
-    static func fill(on connection: SQLiteConnection) async throws {
+    static func fill(on session: SQLiteSession) throws {
         for level in QueryLevel.allCases {
-            try await fill(level, on: connection)
+            try fill(level, on: session)
         }
     }
 
-    private static func fill(_ level: QueryLevel, on connection: SQLiteConnection) async throws {
+    private static func fill(_ level: QueryLevel, on session: SQLiteSession) throws {
         let alias = Columns.alias(level)
         let keys = ResourceKeySQL.keyColumns(level).joined(separator: ", ")
         var after = 0
         while true {
-            let rows = try await connection.query(
+            let rows = try session.rows(
                 """
                 SELECT \(alias).pk AS row_pk, \(keys) FROM \(QuerySQL.from(level))
                 WHERE \(alias).pk > ? AND \(alias).resource_id IS NULL ORDER BY \(alias).pk LIMIT ?
@@ -26,7 +25,7 @@ enum ResourceIDFill {
                 guard let pk = row.column("row_pk")?.integer else { continue }
                 after = pk
                 guard let id = ResourceKeySQL.resource(row, level: level, lastStored: 0).id() else { continue }
-                _ = try await connection.query(
+                try session.execute(
                     "UPDATE \(Columns.table(level)) SET resource_id = ? WHERE pk = ?",
                     [.text(id.description), .integer(pk)])
             }

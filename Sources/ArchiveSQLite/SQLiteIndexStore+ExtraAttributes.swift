@@ -1,17 +1,16 @@
 public import Archive
 import DICOM
-import SQLiteNIO
 
 extension SQLiteIndexStore {
     public func prepareExtraAttributes(_ attributes: [IndexedAttribute]) async throws -> [IndexedAttribute] {
-        try await writer.perform { connection in
+        try await writer.perform { session in
             for attribute in attributes {
-                _ = try await connection.rows(
+                try session.execute(
                     "INSERT OR IGNORE INTO extra_attributes (level, tag) VALUES (?, ?)",
                     [.text(attribute.level.rawValue), .integer(Int(attribute.tag.rawValue))])
             }
             var pending: [IndexedAttribute] = []
-            for row in try await connection.rows("SELECT level, tag, filled FROM extra_attributes", []) {
+            for row in try session.rows("SELECT level, tag, filled FROM extra_attributes", []) {
                 guard let level = row.column("level")?.string, let tag = row.column("tag")?.integer else { continue }
                 if let attribute = attributes.first(where: {
                     $0.level.rawValue == level && Int($0.tag.rawValue) == tag
@@ -20,9 +19,9 @@ extension SQLiteIndexStore {
                     continue
                 }
                 // No longer configured: its values would go stale while unconfigured.
-                _ = try await connection.rows(
+                try session.execute(
                     "DELETE FROM extra_values WHERE level = ? AND tag = ?", [.text(level), .integer(tag)])
-                _ = try await connection.rows(
+                try session.execute(
                     "DELETE FROM extra_attributes WHERE level = ? AND tag = ?", [.text(level), .integer(tag)])
             }
             return pending
@@ -50,11 +49,11 @@ extension SQLiteIndexStore {
     }
 
     public func fillExtraAttribute(_ attribute: IndexedAttribute, values: [Int: String], complete: Bool) async throws {
-        try await writer.perform { connection in
+        try await writer.perform { session in
             // Entities stored since the fill started have their values already: kept.
-            try await ExtraValues.insert(values.map { (attribute, $0.key, $0.value) }, on: connection)
+            try ExtraValues.insert(values.map { (attribute, $0.key, $0.value) }, on: session)
             if complete {
-                _ = try await connection.rows(
+                try session.execute(
                     "UPDATE extra_attributes SET filled = 1 WHERE level = ? AND tag = ?",
                     [.text(attribute.level.rawValue), .integer(Int(attribute.tag.rawValue))])
             }

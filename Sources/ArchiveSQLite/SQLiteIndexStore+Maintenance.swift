@@ -1,6 +1,5 @@
 public import Archive
 import DICOM
-import SQLiteNIO
 
 extension SQLiteIndexStore {
     public func instance(sopInstanceUID: String) async throws -> StoredInstance? {
@@ -33,14 +32,14 @@ extension SQLiteIndexStore {
     }
 
     public func changes(after sequence: Int64, limit: Int) async throws -> [Change] {
-        let rows = try await reader.query(
+        let rows = try await reader.rows(
             "SELECT \(ChangeLog.columns) FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
             [.integer(Int(sequence)), .integer(max(0, limit))])
         return rows.compactMap(ChangeLog.decode)
     }
 
     public func latestChangeSequence() async throws -> Int64 {
-        let rows = try await reader.query("SELECT coalesce(max(seq), 0) AS last FROM changes", [])
+        let rows = try await reader.rows("SELECT coalesce(max(seq), 0) AS last FROM changes", [])
         return Int64(rows.first?.column("last")?.integer ?? 0)
     }
 
@@ -59,8 +58,8 @@ extension SQLiteIndexStore {
     }
 
     public func delete(_ resource: ResourceSelector) async throws -> [BlobKey] {
-        try await writer.perform { connection in
-            try await Deleter(connection: connection).delete(resource)
+        try await writer.perform { session in
+            try Deleter(session: session).delete(resource)
         }
     }
 }
@@ -68,12 +67,12 @@ extension SQLiteIndexStore {
 /// Deletes an entity, what is below it, and what above it is left empty, in the writer's
 /// transaction; the triggers keep the counts.
 struct Deleter {
-    let connection: SQLiteConnection
+    let session: SQLiteSession
 
-    func delete(_ resource: ResourceSelector) async throws -> [BlobKey] {
+    func delete(_ resource: ResourceSelector) throws -> [BlobKey] {
         let (filter, binds) = Self.filter(for: resource)
         // The instances to remove, with their parents, before anything goes.
-        let rows = try await connection.rows(
+        let rows = try session.rows(
             """
             SELECT i.pk AS instance_pk, i.blob_key, i.SOPInstanceUID, se.pk AS series_pk, se.SeriesInstanceUID,
                 st.pk AS study_pk, st.StudyInstanceUID, p.pk AS patient_pk, p.PatientID, p.IssuerOfPatientID
@@ -86,8 +85,8 @@ struct Deleter {
         var patients: [Int: ResourcePath] = [:]
         for row in rows {
             guard let pk = row.column("instance_pk")?.integer else { continue }
-            _ = try await connection.rows("DELETE FROM instance_metadata WHERE instance_pk = ?", [.integer(pk)])
-            _ = try await connection.rows("DELETE FROM instances WHERE pk = ?", [.integer(pk)])
+            try session.execute("DELETE FROM instance_metadata WHERE instance_pk = ?", [.integer(pk)])
+            try session.execute("DELETE FROM instances WHERE pk = ?", [.integer(pk)])
             if let key = row.column("blob_key")?.string.flatMap(BlobKey.init) { keys.append(key) }
             let patient = PatientIdentity(
                 patientID: row.column("PatientID")?.string ?? "", issuer: row.column("IssuerOfPatientID")?.string ?? "")
@@ -102,22 +101,22 @@ struct Deleter {
             if let studyPK = row.column("study_pk")?.integer { studies[studyPK] = .study(studyUID, of: patient) }
             if let patientPK = row.column("patient_pk")?.integer { patients[patientPK] = .patient(patient) }
         }
-        for (pk, path) in series.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("series", pk: pk) {
+        for (pk, path) in series.sorted(by: { $0.key < $1.key }) where try removeIfEmpty("series", pk: pk) {
             changes.append((.deleted, path))
         }
-        for (pk, path) in studies.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("studies", pk: pk) {
+        for (pk, path) in studies.sorted(by: { $0.key < $1.key }) where try removeIfEmpty("studies", pk: pk) {
             changes.append((.deleted, path))
         }
-        for (pk, path) in patients.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("patients", pk: pk) {
+        for (pk, path) in patients.sorted(by: { $0.key < $1.key }) where try removeIfEmpty("patients", pk: pk) {
             changes.append((.deleted, path))
         }
-        try await ChangeLog.append(changes, on: connection)
+        try ChangeLog.append(changes, on: session)
         return keys
     }
 
     /// Removes a series, study or patient row that has no instances left.
-    private func removeIfEmpty(_ table: String, pk: Int) async throws -> Bool {
-        let rows = try await connection.rows(
+    private func removeIfEmpty(_ table: String, pk: Int) throws -> Bool {
+        let rows = try session.rows(
             "DELETE FROM \(table) WHERE pk = ? AND instance_count = 0 RETURNING pk", [.integer(pk)])
         return !rows.isEmpty
     }

@@ -1,6 +1,5 @@
 public import Archive
 import DICOM
-import SQLiteNIO
 
 extension SQLiteIndexStore {
     public func query(_ query: ArchiveQuery) -> AsyncThrowingStream<IndexRow, any Error> {

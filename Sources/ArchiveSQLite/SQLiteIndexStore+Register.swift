@@ -1,6 +1,5 @@
 public import Archive
 import DICOM
-import SQLiteNIO
 
 extension SQLiteIndexStore {
     public func register(_ registrations: [InstanceRegistration]) async throws -> [RegistrationOutcome] {
@@ -9,8 +8,8 @@ extension SQLiteIndexStore {
         try await withThrowingTaskGroup(of: (Int, RegistrationOutcome).self) { group in
             for (position, registration) in registrations.enumerated() {
                 group.addTask {
-                    let outcome = try await self.writer.perform { connection in
-                        try await Registrar(connection: connection).register(registration)
+                    let outcome = try await self.writer.perform { session in
+                        try Registrar(session: session).register(registration)
                     }
                     return (position, outcome)
                 }
@@ -28,12 +27,12 @@ extension SQLiteIndexStore {
 /// The statements of one registration, run inside the writer's transaction. Everything
 /// that could refuse the instance is checked before anything is written.
 struct Registrar {
-    let connection: SQLiteConnection
+    let session: SQLiteSession
 
-    func register(_ registration: InstanceRegistration) async throws -> RegistrationOutcome {
+    func register(_ registration: InstanceRegistration) throws -> RegistrationOutcome {
         // One statement finds whatever of the instance, its study (with the patient) and its
-        // series is indexed already: each statement is a trip to the thread pool.
-        let known = try await connection.rows(
+        // series is indexed already.
+        let known = try session.rows(
             """
             SELECT i.pk AS instance_pk, st.pk AS study_pk, st.patient_pk, p.PatientID, p.IssuerOfPatientID,
                 se.pk AS series_pk, sst.StudyInstanceUID AS series_study
@@ -50,9 +49,9 @@ struct Registrar {
             ]
         ).first
         if known?.column("instance_pk")?.integer != nil,
-            let existing = try await existingInstance(registration.sopInstanceUID)
+            let existing = try existingInstance(registration.sopInstanceUID)
         {
-            return try await duplicate(registration, existing: existing)
+            return try duplicate(registration, existing: existing)
         }
         var changes: [(Change.Kind, ResourcePath)] = []
         let knownStudyPK = known?.column("study_pk")?.integer
@@ -79,48 +78,48 @@ struct Registrar {
         let patientPK: Int
         if knownStudyPK != nil, let known = known?.column("patient_pk")?.integer {
             patientPK = known
-        } else if let existing = try await connection.rows(
+        } else if let existing = try session.rows(
             "SELECT pk FROM patients WHERE PatientID = ? AND IssuerOfPatientID = ?",
             [.text(registration.patient.patientID), .text(registration.patient.issuer)]
         ).first?.column("pk")?.integer {
             patientPK = existing
         } else {
-            patientPK = try await insert(.patient, registration, parent: nil)
+            patientPK = try insert(.patient, registration, parent: nil)
             changes.append((.created, registration.path(at: .patient)))
         }
         let studyPK: Int
         if let knownStudyPK {
             studyPK = knownStudyPK
         } else {
-            studyPK = try await insert(.study, registration, parent: ("patient_pk", patientPK))
+            studyPK = try insert(.study, registration, parent: ("patient_pk", patientPK))
             changes.append((.created, registration.path(at: .study)))
         }
         let seriesPK: Int
         if let knownSeriesPK {
             seriesPK = knownSeriesPK
         } else {
-            seriesPK = try await insert(.series, registration, parent: ("study_pk", studyPK))
+            seriesPK = try insert(.series, registration, parent: ("study_pk", studyPK))
             changes.append((.created, registration.path(at: .series)))
         }
-        let instancePK = try await insert(.image, registration, parent: ("series_pk", seriesPK))
-        try await writeMetadata(registration.metadata, instancePK: instancePK, replacing: false)
+        let instancePK = try insert(.image, registration, parent: ("series_pk", seriesPK))
+        try writeMetadata(registration.metadata, instancePK: instancePK, replacing: false)
         if !registration.extraValues.isEmpty {
             // Entities created now take the values of their first instance, as the columns do.
             var created: [QueryLevel: Int] = [.image: instancePK]
             if knownSeriesPK == nil { created[.series] = seriesPK }
             if knownStudyPK == nil { created[.study] = studyPK }
             if changes.contains(where: { $0.0 == .created && $0.1.level == .patient }) { created[.patient] = patientPK }
-            try await ExtraValues.insert(registration, entities: created, on: connection)
+            try ExtraValues.insert(registration, entities: created, on: session)
         }
         changes.append((.created, registration.path(at: .image)))
-        try await ChangeLog.append(changes, on: connection)
+        try ChangeLog.append(changes, on: session)
         return .registered(registration.storedInstance)
     }
 
     /// The instance row for a SOP Instance UID already indexed.
-    private func existingInstance(_ sopInstanceUID: String) async throws -> (pk: Int, instance: StoredInstance)? {
+    private func existingInstance(_ sopInstanceUID: String) throws -> (pk: Int, instance: StoredInstance)? {
         guard
-            let row = try await connection.rows(
+            let row = try session.rows(
                 """
                 SELECT \(StoredInstanceRow.columns)
                 FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk
@@ -136,7 +135,7 @@ struct Registrar {
 
     private func duplicate(
         _ registration: InstanceRegistration, existing: (pk: Int, instance: StoredInstance)
-    ) async throws -> RegistrationOutcome {
+    ) throws -> RegistrationOutcome {
         switch registration.policy {
         case .keep:
             return .duplicateKept(existing: existing.instance)
@@ -153,11 +152,11 @@ struct Registrar {
             columns.append(("blob_key", .text(registration.blobKey.rawValue)))
             columns.append(("size", .integer(registration.size)))
             let assignments = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
-            _ = try await connection.rows(
+            _ = try session.rows(
                 "UPDATE instances SET \(assignments) WHERE pk = ?", columns.map(\.1) + [.integer(existing.pk)])
-            try await writeMetadata(registration.metadata, instancePK: existing.pk, replacing: true)
-            try await ExtraValues.replace(registration, instancePK: existing.pk, on: connection)
-            try await ChangeLog.append([(.updated, registration.path(at: .image))], on: connection)
+            try writeMetadata(registration.metadata, instancePK: existing.pk, replacing: true)
+            try ExtraValues.replace(registration, instancePK: existing.pk, on: session)
+            try ChangeLog.append([(.updated, registration.path(at: .image))], on: session)
             return .overwritten(registration.storedInstance, previousBlob: existing.instance.blobKey)
         }
     }
@@ -165,7 +164,7 @@ struct Registrar {
     /// Inserts one level's row and returns its primary key.
     private func insert(
         _ level: QueryLevel, _ registration: InstanceRegistration, parent: (column: String, pk: Int)?
-    ) async throws -> Int {
+    ) throws -> Int {
         var columns = Columns.values(at: level, of: registration)
         if let parent { columns.insert((parent.column, .integer(parent.pk)), at: 0) }
         columns.append(("resource_id", .text(registration.resourceID(at: level).description)))
@@ -173,19 +172,26 @@ struct Registrar {
             columns.append(("blob_key", .text(registration.blobKey.rawValue)))
             columns.append(("size", .integer(registration.size)))
         }
-        let names = columns.map(\.0).joined(separator: ", ")
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let rows = try await connection.rows(
-            "INSERT INTO \(Columns.table(level)) (\(names)) VALUES (\(placeholders)) RETURNING pk", columns.map(\.1))
+        var names = columns.map(\.0)
+        var values = Array(repeating: "?", count: columns.count)
+        if level == .image {
+            names.append("stored_at")
+            values.append(Schema.now)
+        }
+        let rows = try session.rows(
+            """
+            INSERT INTO \(Columns.table(level)) (\(names.joined(separator: ", ")))
+            VALUES (\(values.joined(separator: ", "))) RETURNING pk
+            """, columns.map(\.1))
         guard let pk = rows.first?.column("pk")?.integer else {
             throw SQLiteIndexError.internalInconsistency("INSERT INTO \(Columns.table(level)) returned no pk")
         }
         return pk
     }
 
-    private func writeMetadata(_ metadata: InstanceMetadata, instancePK: Int, replacing: Bool) async throws {
+    private func writeMetadata(_ metadata: InstanceMetadata, instancePK: Int, replacing: Bool) throws {
         let verb = replacing ? "INSERT OR REPLACE" : "INSERT"
-        _ = try await connection.rows(
+        _ = try session.rows(
             "\(verb) INTO instance_metadata (instance_pk, encoding, bytes) VALUES (?, ?, ?)",
             [.integer(instancePK), .integer(metadata.encoding.rawValue), .blob(metadata.bytes)])
     }

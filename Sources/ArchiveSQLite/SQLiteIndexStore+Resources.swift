@@ -1,10 +1,9 @@
 public import Archive
-import SQLiteNIO
 
 extension SQLiteIndexStore {
     public func resource(_ id: ResourceID, at level: QueryLevel) async throws -> IndexedResource? {
         let alias = Columns.alias(level)
-        let rows = try await reader.query(
+        let rows = try await reader.rows(
             """
             SELECT \(ResourceKeySQL.keyColumns(level).joined(separator: ", ")),
                 \(ResourceKeySQL.lastStored(level)) AS last_stored

@@ -2,7 +2,6 @@ public import Archive
 public import Logging
 import NIOCore
 public import NIOPosix
-import SQLiteNIO
 import Synchronization
 
 /// The embedded index: one SQLite file in WAL mode, one writer connection (with group
@@ -32,12 +31,12 @@ public final class SQLiteIndexStore: IndexStore {
     public let path: String
     let configuration: Configuration
     let writer: SQLiteWriter
-    private let readers: [SQLiteConnection]
+    private let readers: [SQLiteDatabase]
     private let nextReader = Atomic<Int>(0)
     let logger: Logger
 
     private init(
-        path: String, configuration: Configuration, writer: SQLiteWriter, readers: [SQLiteConnection], logger: Logger
+        path: String, configuration: Configuration, writer: SQLiteWriter, readers: [SQLiteDatabase], logger: Logger
     ) {
         self.path = path
         self.configuration = configuration
@@ -51,21 +50,20 @@ public final class SQLiteIndexStore: IndexStore {
         path: String, configuration: Configuration = Configuration(), threadPool: NIOThreadPool = .singleton,
         logger: Logger = Logger(label: "apus.index.sqlite")
     ) async throws -> SQLiteIndexStore {
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        let writerConnection = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
-        var readers: [SQLiteConnection] = []
+        let writerConnection = try await SQLiteDatabase.open(path: path, threadPool: threadPool)
+        var readers: [SQLiteDatabase] = []
         do {
-            _ = try await writerConnection.rows("PRAGMA journal_mode = WAL", [])
-            _ = try await writerConnection.rows(
-                configuration.synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", [])
-            _ = try await writerConnection.rows("PRAGMA foreign_keys = ON", [])
-            try await Migrator.migrate(writerConnection, logger: logger)
+            try await writerConnection.run { session in
+                try session.execute("PRAGMA journal_mode = WAL")
+                try session.execute(
+                    configuration.synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+                try session.execute("PRAGMA foreign_keys = ON")
+                try Migrator.migrate(session, logger: logger)
+            }
             for _ in 0..<max(1, configuration.readers) {
-                let reader = try await SQLiteConnection.open(
-                    storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
+                let reader = try await SQLiteDatabase.open(path: path, threadPool: threadPool)
                 readers.append(reader)
-                _ = try await reader.rows("PRAGMA query_only = ON", [])
+                try await reader.run { try $0.execute("PRAGMA query_only = ON") }
             }
         } catch {
             for reader in readers { try? await reader.close() }
@@ -78,18 +76,16 @@ public final class SQLiteIndexStore: IndexStore {
     }
 
     /// A reader connection, in turn.
-    var reader: SQLiteConnection {
+    var reader: SQLiteDatabase {
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         return readers[index % readers.count]
     }
 
     public func close() async throws {
-        // The future-returning close runs even when the calling task is cancelled (the async
-        // one throws CancellationError then, leaving the file open), and shutdown is exactly
-        // when a cancelled task closes the index. Every connection is closed, whatever fails.
+        // Every connection is closed, whatever fails.
         var failure: (any Error)?
         for connection in readers + [writer.connection] {
-            do { try await connection.close().get() } catch { failure = failure ?? error }
+            do { try await connection.close() } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
     }

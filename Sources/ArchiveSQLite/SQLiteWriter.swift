@@ -1,4 +1,3 @@
-import SQLiteNIO
 import Synchronization
 
 /// The one connection that writes, with group commit: work arriving while a transaction
@@ -7,9 +6,10 @@ import Synchronization
 /// it is what lets one SQLite file keep up with several associations storing at once.
 ///
 /// No background task: the caller whose work finds the connection idle runs the
-/// transaction, then hands the turn to the longest waiter, whose work was not in it.
+/// transaction, then hands the turn to the longest waiter, whose work was not in it. The
+/// pieces are synchronous: a whole transaction is one trip to the thread pool.
 actor SQLiteWriter {
-    typealias Work = @Sendable (SQLiteConnection) async throws -> Void
+    typealias Work = @Sendable (SQLiteSession) throws -> Void
 
     private enum Signal {
         case finished(Result<Void, any Error>)
@@ -21,21 +21,21 @@ actor SQLiteWriter {
         let continuation: CheckedContinuation<Signal, Never>
     }
 
-    let connection: SQLiteConnection
+    let connection: SQLiteDatabase
     private let maximumBatch: Int
     private var waiters: [Waiter] = []
     private var busy = false
 
-    init(connection: SQLiteConnection, maximumBatch: Int) {
+    init(connection: SQLiteDatabase, maximumBatch: Int) {
         self.connection = connection
         self.maximumBatch = max(1, maximumBatch)
     }
 
     /// Runs `body` in a transaction (shared with other work) and returns its result once
     /// the transaction has committed.
-    func perform<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+    func perform<T: Sendable>(_ body: @escaping @Sendable (SQLiteSession) throws -> T) async throws -> T {
         let box = ResultBox<T>()
-        try await run { connection in box.set(try await body(connection)) }
+        try await run { session in box.set(try body(session)) }
         guard let value = box.value else {
             throw SQLiteIndexError.internalInconsistency("work finished without result")
         }
@@ -68,39 +68,43 @@ actor SQLiteWriter {
     /// failed commit fails them all.
     private func transaction(_ works: [Work]) async -> [Result<Void, any Error>] {
         do {
-            try await execute("BEGIN IMMEDIATE")
+            return try await connection.run { session in Self.transaction(works, on: session) }
+        } catch {
+            return works.map { _ in .failure(error) }
+        }
+    }
+
+    private static func transaction(_ works: [Work], on session: SQLiteSession) -> [Result<Void, any Error>] {
+        do {
+            try session.execute("BEGIN IMMEDIATE")
         } catch {
             return works.map { _ in .failure(error) }
         }
         var results: [Result<Void, any Error>] = []
         for work in works {
             do {
-                if works.count > 1 { try await execute("SAVEPOINT work") }
-                try await work(connection)
-                if works.count > 1 { try await execute("RELEASE work") }
+                if works.count > 1 { try session.execute("SAVEPOINT work") }
+                try work(session)
+                if works.count > 1 { try session.execute("RELEASE work") }
                 results.append(.success(()))
             } catch {
                 if works.count > 1 {
-                    try? await execute("ROLLBACK TO work")
-                    try? await execute("RELEASE work")
+                    try? session.execute("ROLLBACK TO work")
+                    try? session.execute("RELEASE work")
                 } else {
-                    try? await execute("ROLLBACK")
+                    try? session.execute("ROLLBACK")
                     return [.failure(error)]
                 }
                 results.append(.failure(error))
             }
         }
         do {
-            try await execute("COMMIT")
+            try session.execute("COMMIT")
         } catch {
-            try? await execute("ROLLBACK")
+            try? session.execute("ROLLBACK")
             return works.map { _ in .failure(error) }
         }
         return results
-    }
-
-    private func execute(_ sql: String) async throws {
-        _ = try await connection.rows(sql, [])
     }
 }
 

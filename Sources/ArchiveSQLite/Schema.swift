@@ -1,5 +1,4 @@
 import Archive
-import SQLiteNIO
 
 /// The index schema as numbered migrations. A database records the last one applied in
 /// `PRAGMA user_version`; opening applies the missing ones in order, each in its own
@@ -16,16 +15,21 @@ enum Schema {
         let statements: [String]
         /// Work done in Swift after the statements, in the same transaction: values SQL can't
         /// compute (SHA-1 ids).
-        var fill: (@Sendable (SQLiteConnection) async throws -> Void)? = nil
+        var fill: (@Sendable (SQLiteSession) throws -> Void)? = nil
     }
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// The current time in seconds since 1970, to the millisecond, as inserts write it. The
+    /// tables' `DEFAULT (unixepoch('subsec'))` needs SQLite 3.42; before that it is NULL,
+    /// which the NOT NULL columns refuse, so every insert gives the time itself.
+    static let now = "((julianday('now') - 2440587.5) * 86400.0)"
 
     static let migrations: [Migration] = [
         Migration(version: 1, statements: version1),
         // REST ids (`ResourceID`) of every row, looked up by the REST API; the rows stored
         // before this version get theirs computed in Swift (SQLite has no SHA-1).
-        Migration(version: 2, statements: version2, fill: { try await ResourceIDFill.fill(on: $0) }),
+        Migration(version: 2, statements: version2, fill: { try ResourceIDFill.fill(on: $0) }),
         Migration(version: 3, statements: extraValues),
         Migration(version: 4, statements: changePaths),
     ]

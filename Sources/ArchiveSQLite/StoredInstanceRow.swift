@@ -1,5 +1,4 @@
 import Archive
-import SQLiteNIO
 
 /// The columns that make a `StoredInstance`, and their decoding.
 enum StoredInstanceRow {

@@ -3,7 +3,6 @@ import ArchiveSQLite
 import DICOM
 import Foundation
 import Logging
-import SQLiteNIO
 import Testing
 
 @Suite("SQLite schema")
@@ -17,8 +16,8 @@ struct SchemaTests {
     }
 
     /// A plain connection to look at the file from outside the store.
-    static func inspect<T>(_ path: String, _ body: (SQLiteConnection) async throws -> T) async throws -> T {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+    static func inspect<T>(_ path: String, _ body: (SQLiteDatabase) async throws -> T) async throws -> T {
+        let connection = try await SQLiteDatabase.open(path: path)
         do {
             let result = try await body(connection)
             try await connection.close()
@@ -35,16 +34,16 @@ struct SchemaTests {
             let path = directory + "/index.sqlite"
             try await SQLiteIndexStore.open(path: path).close()
             try await Self.inspect(path) { connection in
-                let mode = try await connection.query("PRAGMA journal_mode", []).first?.column("journal_mode")?.string
+                let mode = try await connection.rows("PRAGMA journal_mode", []).first?.column("journal_mode")?.string
                 #expect(mode == "wal")
-                let version = try await connection.query("PRAGMA user_version", []).first?.column("user_version")?
+                let version = try await connection.rows("PRAGMA user_version", []).first?.column("user_version")?
                     .integer
                 #expect(version == 4)
                 let tables = ["patient": "patients", "study": "studies", "series": "series", "image": "instances"]
                 for level in QueryLevel.allCases {
                     let table = tables[level.rawValue.lowercased()] ?? ""
                     let columns = Set(
-                        try await connection.query("SELECT name FROM pragma_table_info(?)", [.text(table)])
+                        try await connection.rows("SELECT name FROM pragma_table_info(?)", [.text(table)])
                             .compactMap { $0.column("name")?.string })
                     for attribute in AttributeCatalog.attributes(at: level) {
                         #expect(columns.contains(attribute.keyword), "\(table).\(attribute.keyword)")
@@ -54,7 +53,7 @@ struct SchemaTests {
                     }
                 }
                 // The study date range and patient name searches use an index, not a scan.
-                let plan = try await connection.query(
+                let plan = try await connection.rows(
                     "EXPLAIN QUERY PLAN SELECT pk FROM studies WHERE StudyDate_key >= ? AND StudyDate_key <= ?",
                     [.text("20200101"), .text("20201231")]
                 ).compactMap { $0.column("detail")?.string }
@@ -67,13 +66,13 @@ struct SchemaTests {
     func newerSchemaRefused() async throws {
         try await Self.withDirectory { directory in
             let path = directory + "/index.sqlite"
-            try await Self.inspect(path) { connection in _ = try await connection.query("PRAGMA user_version = 99", [])
+            try await Self.inspect(path) { connection in _ = try await connection.rows("PRAGMA user_version = 99", [])
             }
             await #expect(throws: IndexStoreError.unsupportedSchemaVersion(99)) {
                 try await SQLiteIndexStore.open(path: path).close()
             }
             let version = try await Self.inspect(path) { connection in
-                try await connection.query("PRAGMA user_version", []).first?.column("user_version")?.integer
+                try await connection.rows("PRAGMA user_version", []).first?.column("user_version")?.integer
             }
             #expect(version == 99)
         }
@@ -112,17 +111,17 @@ extension SchemaTests {
             // Back to version 1: no id columns.
             try await Self.inspect(path) { connection in
                 for table in ["patients", "studies", "series", "instances"] {
-                    _ = try await connection.query("DROP INDEX \(table)_resource_id", [])
-                    _ = try await connection.query("ALTER TABLE \(table) DROP COLUMN resource_id", [])
+                    _ = try await connection.rows("DROP INDEX \(table)_resource_id", [])
+                    _ = try await connection.rows("ALTER TABLE \(table) DROP COLUMN resource_id", [])
                     // And what versions 3 (extra attributes) and 4 (change paths) added.
-                    _ = try await connection.query("DROP TRIGGER \(table)_extra_values_removed", [])
+                    _ = try await connection.rows("DROP TRIGGER \(table)_extra_values_removed", [])
                 }
-                _ = try await connection.query("DROP TABLE extra_values", [])
-                _ = try await connection.query("DROP TABLE extra_attributes", [])
+                _ = try await connection.rows("DROP TABLE extra_values", [])
+                _ = try await connection.rows("DROP TABLE extra_attributes", [])
                 for column in ["patient_id", "patient_issuer", "study_uid", "series_uid"] {
-                    _ = try await connection.query("ALTER TABLE changes DROP COLUMN \(column)", [])
+                    _ = try await connection.rows("ALTER TABLE changes DROP COLUMN \(column)", [])
                 }
-                _ = try await connection.query("PRAGMA user_version = 1", [])
+                _ = try await connection.rows("PRAGMA user_version = 1", [])
             }
             let reopened = try await SQLiteIndexStore.open(path: path)
             do {
@@ -141,7 +140,7 @@ extension SchemaTests {
                 throw error
             }
             let version = try await Self.inspect(path) { connection in
-                try await connection.query("PRAGMA user_version", []).first?.column("user_version")?.integer
+                try await connection.rows("PRAGMA user_version", []).first?.column("user_version")?.integer
             }
             #expect(version == 4)
         }
