@@ -85,10 +85,16 @@ extension FileBlobStore {
     /// the fsync can only leave an unreferenced blob, which the orphan sweep removes.
     private static func commit(descriptor: Int32, temporary: String, final: String) throws(POSIX.Failure) {
         let directory = parent(of: final)
-        let created: [String]
+        var created: [String] = []
         do {
-            created = try POSIX.makeDirectories(directory)
-            try POSIX.rename(temporary, to: final)
+            // The directory is usually there (a series' instances share it): making sure of
+            // each level first would cost a mkdir per level for every blob.
+            do {
+                try POSIX.rename(temporary, to: final)
+            } catch where error.errorNumber == ENOENT {
+                created = try POSIX.makeDirectories(directory)
+                try POSIX.rename(temporary, to: final)
+            }
         } catch {
             close(descriptor)
             throw error
