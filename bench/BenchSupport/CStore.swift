@@ -19,7 +19,10 @@ package struct Endpoint: Sendable {
 }
 
 /// An association from the benchmark's AE title, proposing what every workload needs.
-package func connect(_ endpoint: Endpoint, timeout: Duration = .seconds(10)) async throws -> ClientAssociation {
+/// `window` > 1 proposes an asynchronous operations window of that many requests.
+package func connect(_ endpoint: Endpoint, timeout: Duration = .seconds(10), window: Int = 1) async throws
+    -> ClientAssociation
+{
     try await DICOMClient.connect(
         host: endpoint.host, port: endpoint.port, callingAETitle: "BENCH", calledAETitle: endpoint.aeTitle,
         presentationContexts: [
@@ -29,7 +32,7 @@ package func connect(_ endpoint: Endpoint, timeout: Duration = .seconds(10)) asy
             ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelFind),
         ],
         maximumPDULength: endpoint.maximumPDULength,
-        options: DICOMClient.Options(connectTimeout: timeout, associationTimeout: timeout))
+        options: DICOMClient.Options(connectTimeout: timeout, associationTimeout: timeout, operationsWindow: window))
 }
 
 /// Waits until the server answers a C-ECHO, up to `timeout`.
@@ -55,13 +58,15 @@ package func waitUntilReady(_ endpoint: Endpoint, process: ServerProcess, timeou
 package enum Workloads {
     /// The instances stored over `associations` associations at once (instance i on
     /// association i mod n); every association stops at the shared deadline. The time runs
-    /// from the first request to the last response; associations are opened before it.
-    package static func store(_ instances: [Instance], on endpoint: Endpoint, associations: Int, limit: Duration)
-        async throws -> StoreRun
-    {
+    /// from the first request to the last response; associations are opened before it. With
+    /// `window` > 1 each association proposes an asynchronous operations window and keeps as
+    /// many requests outstanding as the server allows (one if it allows none).
+    package static func store(
+        _ instances: [Instance], on endpoint: Endpoint, associations: Int, window: Int = 1, limit: Duration
+    ) async throws -> StoreRun {
         let lanes = max(1, associations)
         var opened: [ClientAssociation] = []
-        for _ in 0..<lanes { opened.append(try await connect(endpoint, timeout: .seconds(30))) }
+        for _ in 0..<lanes { opened.append(try await connect(endpoint, timeout: .seconds(30), window: window)) }
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + limit
@@ -70,17 +75,25 @@ package enum Workloads {
             for (lane, association) in opened.enumerated() {
                 group.addTask {
                     var run = StoreRun()
-                    for index in stride(from: lane, to: instances.count, by: lanes) where clock.now < deadline {
-                        let instance = instances[index]
-                        let status = try await association.store(
-                            dataSet: instance.dataSet, sopClass: instance.sopClass, sopInstance: instance.sopInstance,
-                            transferSyntax: .explicitVRLittleEndian)
-                        if status.isSuccess || status.isWarning {
-                            run.stored += 1
-                            run.bytes += instance.dataSet.readableBytes
-                        } else {
-                            run.failed += 1
-                            run.firstFailure = run.firstFailure ?? "\(status)"
+                    let mine = Array(stride(from: lane, to: instances.count, by: lanes))
+                    // Batches of a few windows: the deadline is checked between them.
+                    let batch = window > 1 ? 4 * window : 1
+                    for start in stride(from: 0, to: mine.count, by: batch) where clock.now < deadline {
+                        let chosen = mine[start..<min(start + batch, mine.count)].map { instances[$0] }
+                        let responses = try await association.storeResponses(
+                            chosen.map {
+                                StoreItem(
+                                    dataSet: $0.dataSet, sopClass: $0.sopClass, sopInstance: $0.sopInstance,
+                                    transferSyntax: .explicitVRLittleEndian)
+                            })
+                        for (instance, response) in zip(chosen, responses) {
+                            if response.status.isSuccess || response.status.isWarning {
+                                run.stored += 1
+                                run.bytes += instance.dataSet.readableBytes
+                            } else {
+                                run.failed += 1
+                                run.firstFailure = run.firstFailure ?? "\(response.status)"
+                            }
                         }
                     }
                     return run

@@ -10,6 +10,9 @@ struct Corpus: Sendable {
     let smallMany: [Instance]
     let ctOne: [Instance]
     let ctMany: [Instance]
+    /// For the windowed workloads; empty when they are skipped.
+    let smallWindow: [Instance]
+    let ctWindow: [Instance]
     /// Part 10 files of 64×64 instances for storescu, nil when DCMTK is skipped.
     let dcmtkDirectory: String?
     /// Part 10 files of the CT instances for storescu, nil when DCMTK is skipped.
@@ -30,6 +33,8 @@ struct Corpus: Sendable {
             smallMany: try Instances.small(workload: 2, count: options.small),
             ctOne: try Instances.ct(workload: 3, count: options.ct),
             ctMany: try Instances.ct(workload: 4, count: options.ct),
+            smallWindow: options.window > 1 ? try Instances.small(workload: 7, count: options.small) : [],
+            ctWindow: options.window > 1 ? try Instances.ct(workload: 8, count: options.ct) : [],
             dcmtkDirectory: dcmtk ? dcmtkDirectory : nil, dcmtkCTDirectory: dcmtk ? dcmtkCTDirectory : nil,
             dcmtkCount: options.dcmtkStore)
     }
@@ -45,12 +50,13 @@ enum Bench {
         case .noop:
             let echoes = options.echoes
             let associations = options.associations
+            let window = options.window
             let passes = options.noopPasses
             let dcmtkEchoes = options.dcmtkEchoes
             return try await withNoOpServer(maximumPDULength: options.maximumPDULength) { endpoint in
                 try await common(
                     endpoint, server: nil, corpus: corpus, echoes: echoes, associations: associations,
-                    passes: passes, dcmtkEchoes: dcmtkEchoes, limit: limit)
+                    window: window, passes: passes, dcmtkEchoes: dcmtkEchoes, limit: limit)
             }
         case .apus, .orthanc, .orthancNoDelay:
             let directory = work + "/" + target.rawValue
@@ -67,7 +73,8 @@ enum Bench {
             try await waitUntilReady(endpoint, process: server)
             var figures = try await common(
                 endpoint, server: server, corpus: corpus, echoes: options.echoes,
-                associations: options.associations, passes: 1, dcmtkEchoes: options.dcmtkEchoes, limit: limit)
+                associations: options.associations, window: options.window, passes: 1,
+                dcmtkEchoes: options.dcmtkEchoes, limit: limit)
             if let memory = server.memory() { figures["rss.store"] = Double(memory.peak) / 1_048_576 }
             if options.findInstances > 0 {
                 figures.merge(try await find(endpoint, server: server, options: options)) { _, new in new }
@@ -78,8 +85,8 @@ enum Bench {
 
     /// Echo and store workloads; `server` (a child process) for its CPU time.
     static func common(
-        _ endpoint: Endpoint, server: ServerProcess?, corpus: Corpus, echoes: Int, associations: Int, passes: Int,
-        dcmtkEchoes: Int, limit: Duration
+        _ endpoint: Endpoint, server: ServerProcess?, corpus: Corpus, echoes: Int, associations: Int, window: Int,
+        passes: Int, dcmtkEchoes: Int, limit: Duration
     ) async throws -> [String: Double] {
         var figures: [String: Double] = [:]
         let echo = try await Workloads.echo(endpoint, count: echoes, limit: limit)
@@ -90,10 +97,11 @@ enum Bench {
             figures["echo.dcmtk"] = try DCMTK.echo(endpoint, count: dcmtkEchoes) * 1_000
         }
 
-        func best(_ instances: [Instance], lanes: Int) async throws -> StoreRun {
+        func best(_ instances: [Instance], lanes: Int, window: Int = 1) async throws -> StoreRun {
             var best: StoreRun?
             for _ in 0..<passes {
-                let run = try await Workloads.store(instances, on: endpoint, associations: lanes, limit: limit)
+                let run = try await Workloads.store(
+                    instances, on: endpoint, associations: lanes, window: window, limit: limit)
                 if let failure = run.firstFailure { throw BenchmarkError("C-STORE failed: \(failure)") }
                 if best.map({ run.seconds / Double(run.stored) < $0.seconds / Double($0.stored) }) ?? true {
                     best = run
@@ -138,6 +146,18 @@ enum Bench {
         let ctMany = try await best(corpus.ctMany, lanes: associations)
         figures["ct.n"] = ctMany.megabytesPerSecond
         log("C-STORE CT ×\(ctMany.stored), \(associations) associations: \(format(ctMany.megabytesPerSecond)) MB/s")
+        if window > 1 {
+            let smallWindow = try await best(corpus.smallWindow, lanes: 1, window: window)
+            figures["small.w"] = smallWindow.instancesPerSecond
+            log(
+                "C-STORE 64x64 ×\(smallWindow.stored), 1 association, window \(window): "
+                    + "\(format(smallWindow.instancesPerSecond)) inst/s")
+            let ctWindow = try await best(corpus.ctWindow, lanes: 1, window: window)
+            figures["ct.w"] = ctWindow.megabytesPerSecond
+            log(
+                "C-STORE CT ×\(ctWindow.stored), 1 association, window \(window): "
+                    + "\(format(ctWindow.megabytesPerSecond)) MB/s")
+        }
         if let directory = corpus.dcmtkCTDirectory, let size = corpus.ctOne.first?.dataSet.readableBytes {
             let rate = try DCMTK.store(endpoint, directory: directory, count: corpus.ctOne.count)
             figures["ct.dcmtk"] = rate * Double(size) / 1_000_000

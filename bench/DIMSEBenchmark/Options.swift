@@ -7,6 +7,9 @@ struct Options {
     var ct = 200
     var echoes = 1_000
     var associations = 4
+    /// The asynchronous operations window our client proposes in the windowed workloads
+    /// (one association, several C-STOREs outstanding); 1 skips them.
+    var window = 16
     /// Time limit of each store and echo workload, in seconds.
     var seconds = 60
     /// Passes of the store workloads on the no-op SCP (best one kept); the archives store
@@ -39,6 +42,7 @@ struct Options {
           --ct N             512x512 CT instances per C-STORE workload (200)
           --echoes N         C-ECHOs timed (1000)
           --associations N   associations of the parallel workloads (4)
+          --window N         asynchronous operations window of the windowed workloads (16; 1 skips them)
           --seconds S        time limit of each echo and store workload (60)
           --noop-passes N    passes of the no-op SCP's store workloads, best kept (3)
           --find-instances N instances indexed before the C-FIND queries (100000; 0 skips C-FIND)
@@ -64,6 +68,7 @@ struct Options {
             case "--ct": options.ct = max(1, line.count())
             case "--echoes": options.echoes = max(1, line.count())
             case "--associations": options.associations = max(1, line.count())
+            case "--window": options.window = max(1, line.count())
             case "--seconds": options.seconds = max(1, line.count())
             case "--noop-passes": options.noopPasses = max(1, line.count())
             case "--find-instances": options.findInstances = line.count()

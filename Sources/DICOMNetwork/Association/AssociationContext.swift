@@ -22,13 +22,16 @@ public struct AssociationContext: Sendable, Equatable {
     public var userIdentity: UserInformation.UserIdentity?
     /// The acceptor's User Identity server response (PS3.7 D.3.3.7.2), if it sent one.
     public var userIdentityServerResponse: [UInt8]?
+    /// How many requests the requestor may have outstanding at once: 1 (one after the other)
+    /// unless an asynchronous operations window was negotiated (PS3.7 D.3.3.3).
+    public var operationsInvoked: Int
 
     public init(
         callingAETitle: String, calledAETitle: String, peerHost: String? = nil, peerPort: Int? = nil,
         presentationContexts: [NegotiatedPresentationContext], peerMaximumPDULength: UInt32,
         maximumPDULength: UInt32, peerImplementationClassUID: UID? = nil,
         peerImplementationVersionName: String? = nil, userIdentity: UserInformation.UserIdentity? = nil,
-        userIdentityServerResponse: [UInt8]? = nil
+        userIdentityServerResponse: [UInt8]? = nil, operationsInvoked: Int = 1
     ) {
         self.callingAETitle = callingAETitle
         self.calledAETitle = calledAETitle
@@ -41,6 +44,7 @@ public struct AssociationContext: Sendable, Equatable {
         self.peerImplementationVersionName = peerImplementationVersionName
         self.userIdentity = userIdentity
         self.userIdentityServerResponse = userIdentityServerResponse
+        self.operationsInvoked = max(1, operationsInvoked)
     }
 
     /// The accepted context with this ID.

@@ -43,10 +43,16 @@ struct AssociationNegotiator: Sendable {
         var userInformation = UserInformation(
             maximumLength: policy.maximumPDULength, implementationClassUID: Implementation.classUID,
             roleSelections: roleReplies, implementationVersionName: Implementation.versionName)
-        if request.userInformation.asynchronousOperationsWindow != nil {
-            // We perform one operation at a time, and invoke one (PS3.7 D.3.3.3).
+        var operationsInvoked = 1
+        if let proposed = request.userInformation.asynchronousOperationsWindow {
+            // The requestor may have up to our window of requests outstanding (0 proposes no
+            // limit); we invoke one at a time (C-GET's sub-operations), PS3.7 D.3.3.3.
+            let window = UInt16(clamping: policy.operationsWindow)
+            let invoked =
+                proposed.maximumOperationsInvoked == 0 ? window : min(proposed.maximumOperationsInvoked, window)
+            operationsInvoked = Int(invoked)
             userInformation.asynchronousOperationsWindow = .init(
-                maximumOperationsInvoked: 1, maximumOperationsPerformed: 1)
+                maximumOperationsInvoked: invoked, maximumOperationsPerformed: 1)
         }
         let accept = AssociateAccept(
             calledAETitle: request.calledAETitle, callingAETitle: request.callingAETitle,
@@ -58,7 +64,7 @@ struct AssociationNegotiator: Sendable {
             maximumPDULength: policy.maximumPDULength,
             peerImplementationClassUID: request.userInformation.implementationClassUID,
             peerImplementationVersionName: request.userInformation.implementationVersionName,
-            userIdentity: request.userInformation.userIdentity)
+            userIdentity: request.userInformation.userIdentity, operationsInvoked: operationsInvoked)
         return .accept(accept, context)
     }
 

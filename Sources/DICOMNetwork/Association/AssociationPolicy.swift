@@ -41,6 +41,11 @@ public struct AssociationPolicy: Sendable {
     public var artimTimeout: Duration
     /// The longest an association may stay silent between messages before we abort it; nil for never.
     public var idleTimeout: Duration?
+    /// The C-STOREs one association may have under way at once when its requestor proposes an
+    /// asynchronous operations window (PS3.7 D.3.3.3): the next instance is read while the
+    /// previous ones are being made durable, so a single association is not bound by the
+    /// round trip of each. 1 performs them one after the other, as without a window.
+    public var operationsWindow: Int
 
     /// 4 KiB to 16 MiB: below, PDU headers cost more than they carry; above, one peer's PDU
     /// would claim buffers an archive serving hundreds of associations cannot give.
@@ -57,7 +62,8 @@ public struct AssociationPolicy: Sendable {
         maximumPDULength: UInt32 = 131_072,
         maximumAssociations: Int = 64,
         artimTimeout: Duration = .seconds(30),
-        idleTimeout: Duration? = .seconds(600)
+        idleTimeout: Duration? = .seconds(600),
+        operationsWindow: Int = 16
     ) {
         self.aeTitle = aeTitle
         self.acceptsAnyCalledAETitle = acceptsAnyCalledAETitle
@@ -68,6 +74,7 @@ public struct AssociationPolicy: Sendable {
         self.maximumAssociations = maximumAssociations
         self.artimTimeout = artimTimeout
         self.idleTimeout = idleTimeout
+        self.operationsWindow = max(1, operationsWindow)
         self.maximumPDULength = maximumPDULength
     }
 }

@@ -66,11 +66,16 @@ extension ClientAssociation {
     /// (we take no SCP role) are answered by nothing; data sets of responses we don't await
     /// are skipped. A `cancellable` wait throws `OperationCancelled` when the task is cancelled.
     func response(to id: UInt16, cancellable: Bool = false) async throws -> DIMSEMessage {
+        try await response(toAnyOf: [id], cancellable: cancellable)
+    }
+
+    /// The next response to any of the messages `ids` (requests outstanding together).
+    func response(toAnyOf ids: Set<UInt16>, cancellable: Bool = false) async throws -> DIMSEMessage {
         try await withTimeout(options.responseTimeout, phase: .response) {
             while true {
                 switch try await readEvent(cancellable: cancellable) {
                 case .command(_, let message):
-                    guard Self.respondedID(of: message) == id else {
+                    guard let responded = Self.respondedID(of: message), ids.contains(responded) else {
                         if case .cFindResponse(let late) = message, late.messageIDBeingRespondedTo == openFind,
                             late.status.isFinal
                         {

@@ -103,7 +103,17 @@ public actor ClientAssociation {
             peerImplementationClassUID: accept.userInformation.implementationClassUID,
             peerImplementationVersionName: accept.userInformation.implementationVersionName,
             userIdentity: request.userInformation.userIdentity,
-            userIdentityServerResponse: accept.userInformation.userIdentityServerResponse)
+            userIdentityServerResponse: accept.userInformation.userIdentityServerResponse,
+            operationsInvoked: operationsInvoked(proposed: request, accepted: accept))
+    }
+
+    /// The window the acceptor allowed: none unless it answered our proposal, and never more
+    /// than we proposed (0 allows any number).
+    private static func operationsInvoked(proposed request: AssociateRequest, accepted accept: AssociateAccept) -> Int {
+        guard let proposed = request.userInformation.asynchronousOperationsWindow?.maximumOperationsInvoked,
+            let allowed = accept.userInformation.asynchronousOperationsWindow?.maximumOperationsInvoked
+        else { return 1 }
+        return Int(allowed == 0 ? proposed : min(allowed, proposed))
     }
 
     // MARK: Operations

@@ -17,17 +17,22 @@ public enum DICOMClient {
         public var artimTimeout: Duration
         /// NIO's shared group when nil.
         public var eventLoopGroup: (any EventLoopGroup)?
+        /// Requests we offer to have outstanding at once (an asynchronous operations window,
+        /// PS3.7 D.3.3.3); 1 proposes none, and the association is synchronous. The peer may
+        /// allow fewer: the association's `context.operationsInvoked` says how many.
+        public var operationsWindow: Int
 
         public init(
             connectTimeout: Duration = .seconds(10), associationTimeout: Duration = .seconds(30),
             responseTimeout: Duration? = .seconds(60), artimTimeout: Duration = .seconds(30),
-            eventLoopGroup: (any EventLoopGroup)? = nil
+            eventLoopGroup: (any EventLoopGroup)? = nil, operationsWindow: Int = 1
         ) {
             self.connectTimeout = connectTimeout
             self.associationTimeout = associationTimeout
             self.responseTimeout = responseTimeout
             self.artimTimeout = artimTimeout
             self.eventLoopGroup = eventLoopGroup
+            self.operationsWindow = max(1, min(operationsWindow, Int(UInt16.max)))
         }
     }
 
@@ -53,12 +58,16 @@ public enum DICOMClient {
         let limit = min(
             max(maximumPDULength, AssociationPolicy.maximumPDULengthRange.lowerBound),
             AssociationPolicy.maximumPDULengthRange.upperBound)
-        let request = AssociateRequest(
+        var request = AssociateRequest(
             calledAETitle: calledAETitle, callingAETitle: callingAETitle,
             presentationContexts: try ProposedPresentationContext.numbered(presentationContexts),
             userInformation: UserInformation(
                 maximumLength: limit, implementationClassUID: Implementation.classUID, roleSelections: roleSelections,
                 implementationVersionName: Implementation.versionName, userIdentity: userIdentity))
+        if options.operationsWindow > 1 {
+            request.userInformation.asynchronousOperationsWindow = .init(
+                maximumOperationsInvoked: UInt16(options.operationsWindow), maximumOperationsPerformed: 1)
+        }
 
         let indications = IndicationQueue()
         let handler = UpperLayerHandler.Configuration(

@@ -2,9 +2,10 @@ import DICOM
 import NIOCore
 
 /// An established association on the server: reads requests one after the other and answers
-/// each through its service (PS3.7 §9, PS3.4). Operations are performed one at a time — we
-/// negotiate no asynchronous operations window — except that C-FIND, C-GET and C-MOVE run
-/// beside the reading, so that a C-CANCEL can stop them (and a C-GET's C-STORE-RSPs reach it).
+/// each through its service (PS3.7 §9, PS3.4). C-FIND, C-GET and C-MOVE run beside the
+/// reading, so that a C-CANCEL can stop them (and a C-GET's C-STORE-RSPs reach it). C-STOREs
+/// are performed one at a time, or, within a negotiated asynchronous operations window, as
+/// many at once as it allows; any other request waits until they are all answered.
 struct AcceptorAssociation: Sendable {
     typealias Reader = MessageReader<NIOAsyncChannelInboundStream<AssociationStateMachine.Indication>.AsyncIterator>
 
@@ -14,6 +15,18 @@ struct AcceptorAssociation: Sendable {
     let writePDU: @Sendable (PDU) async throws -> Void
     let operations = OperationRegistry()
     let subOperationResponses = SubOperationResponses()
+    let window: OperationWindow
+
+    init(
+        context: AssociationContext, services: ServerServices, sender: MessageSender,
+        writePDU: @escaping @Sendable (PDU) async throws -> Void
+    ) {
+        self.context = context
+        self.services = services
+        self.sender = sender
+        self.writePDU = writePDU
+        self.window = OperationWindow(size: context.operationsInvoked)
+    }
 
     /// Serves until the association ends. A violation is answered with A-ABORT; cancellation
     /// (server shutdown) lets the operation under way answer, then aborts.
@@ -44,6 +57,7 @@ struct AcceptorAssociation: Sendable {
                         return
                     }
                 case .releaseRequested:
+                    await window.drain()
                     try? await writePDU(.releaseResponse)
                 case .ended(.interrupted):
                     // Cancelled (server shutdown) or the channel failed: nothing more is read.
@@ -70,6 +84,12 @@ struct AcceptorAssociation: Sendable {
     private func handle(
         _ message: DIMSEMessage, contextID: UInt8, reader: inout Reader, group: inout DiscardingTaskGroup
     ) async throws {
+        // A request after C-STOREs under way sees what they stored (a C-FIND, a C-MOVE of the
+        // study just sent); responses and C-CANCEL go straight through.
+        let field = message.commandField
+        if field.rawValue & 0x8000 == 0, field != .cStoreRequest, field != .cCancelRequest {
+            await window.drain()
+        }
         switch message {
         case .cEchoRequest(let request):
             let result = await services.verification.verify(request, context: context)
@@ -79,7 +99,7 @@ struct AcceptorAssociation: Sendable {
             try await sender.send(.cEchoResponse(response), contextID: contextID)
 
         case .cStoreRequest(let request):
-            try await store(request, contextID: contextID, reader: &reader)
+            try await store(request, contextID: contextID, reader: &reader, group: &group)
 
         case .cFindRequest(let request):
             let identifier = try await Self.assembledDataSet(from: &reader)
