@@ -91,7 +91,7 @@ extension FileBlobStore {
             // each level first would cost a mkdir per level for every blob.
             do {
                 try POSIX.rename(temporary, to: final)
-            } catch where error.errorNumber == ENOENT {
+            } catch  where error.errorNumber == ENOENT {
                 created = try POSIX.makeDirectories(directory)
                 try POSIX.rename(temporary, to: final)
             }
