@@ -66,8 +66,8 @@ public final class SQLiteIndexStore: IndexStore {
                 try await reader.run { try $0.execute("PRAGMA query_only = ON") }
             }
         } catch {
-            for reader in readers { try? await reader.close() }
-            try? await writerConnection.close()
+            for reader in readers { await reader.close() }
+            await writerConnection.close()
             throw error
         }
         let writer = SQLiteWriter(connection: writerConnection, maximumBatch: configuration.maximumBatch)
@@ -82,11 +82,6 @@ public final class SQLiteIndexStore: IndexStore {
     }
 
     public func close() async throws {
-        // Every connection is closed, whatever fails.
-        var failure: (any Error)?
-        for connection in readers + [writer.connection] {
-            do { try await connection.close() } catch { failure = failure ?? error }
-        }
-        if let failure { throw failure }
+        for connection in readers + [writer.connection] { await connection.close() }
     }
 }

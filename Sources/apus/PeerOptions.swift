@@ -150,14 +150,18 @@ struct PeerOptions: ParsableArguments {
     /// `ANY-SCP@host:port`, for messages.
     var name: String { "\(calledAETitle)@\(host):\(port)" }
 
-    func connect(_ contexts: [ProposedPresentationContext], roleSelections: [UserInformation.RoleSelection] = [])
-        async throws -> ClientAssociation
-    {
+    /// `operationsWindow` > 1 proposes an asynchronous operations window of that many requests.
+    func connect(
+        _ contexts: [ProposedPresentationContext], roleSelections: [UserInformation.RoleSelection] = [],
+        operationsWindow: Int = 1
+    ) async throws -> ClientAssociation {
+        var options = clientOptions
+        options.operationsWindow = operationsWindow
         let association = try await DICOMClient.connect(
             host: host, port: port, callingAETitle: callingAETitle, calledAETitle: calledAETitle,
             presentationContexts: contexts, roleSelections: roleSelections,
             maximumPDULength: UInt32(clamping: maximumPDULength), userIdentity: userIdentity, tls: tlsConfiguration,
-            options: clientOptions)
+            options: options)
         if verbose { Self.describe(association.context, proposed: contexts.count) }
         if identityResponse, association.context.userIdentityServerResponse == nil {
             // PS3.7 D.3.3.7.2: without the response asked for, the requestor may end the association.

@@ -26,6 +26,17 @@ struct Store: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON (counts, and each file not simply stored).")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Requests to keep outstanding (an asynchronous operations window, PS3.7 D.3.3.3).",
+            discussion: "The peer may allow fewer, or none: then files go one after the other, as with 1.",
+            valueName: "n"))
+    var window = 1
+
+    func validate() throws {
+        guard (1...65_535).contains(window) else { throw ValidationError("--window must be 1 to 65535") }
+    }
+
     func run() async throws {
         let clock = ContinuousClock()
         let start = clock.now
@@ -62,34 +73,49 @@ struct Store: AsyncParsableCommand {
         for group in plan.associations {
             let association: ClientAssociation
             do {
-                association = try await peer.connect(group.contexts)
+                association = try await peer.connect(group.contexts, operationsWindow: window)
             } catch {
                 stop(&report, progress: &progress, error)
                 return
             }
             report.associations += 1
-            for file in group.files {
+            // A few windows' worth of files read at a time: enough to keep the window full,
+            // few enough that a folder of CT series is never all in memory.
+            let batchSize = association.context.operationsInvoked > 1 ? 4 * association.context.operationsInvoked : 1
+            for start in stride(from: 0, to: group.files.count, by: batchSize) {
+                let batch = group.files[start..<min(start + batchSize, group.files.count)]
+                let read = batch.map { file in Result { try DICOMFile(contentsOf: file.path) } }
+                let outcomes: [Result<StoreOutcome, any Error>]
                 do {
-                    let outcome = try await association.storeOutcome(of: try DICOMFile(contentsOf: file.path))
-                    let result = report.record(file, outcome)
-                    if peer.verbose {
-                        progress.clear()
-                        let done = result.map(StoreReport.describe) ?? DisplayName.status(outcome.status)
-                        let syntax =
-                            outcome.converted ? ", converted to \(DisplayName.uid(outcome.transferSyntax))" : ""
-                        printError("\(file.path): \(done)\(syntax)")
-                    }
-                } catch let error where ExitStatus(for: error) == .operationFailed {
-                    let reason = Self.reason(error)
-                    report.fail(file, reason: reason)
-                    if peer.verbose {
-                        progress.clear()
-                        printError("\(file.path): \(reason)")
+                    let sent = try await association.storeOutcomes(of: read.compactMap { try? $0.get() })
+                    var iterator = sent.makeIterator()
+                    outcomes = read.map { file in
+                        file.flatMap { _ in iterator.next() ?? .failure(CancellationError()) }
                     }
                 } catch {
                     await association.abort()
                     stop(&report, progress: &progress, error)
                     return
+                }
+                for (file, outcome) in zip(batch, outcomes) {
+                    switch outcome {
+                    case .success(let outcome):
+                        let result = report.record(file, outcome)
+                        if peer.verbose {
+                            progress.clear()
+                            let done = result.map(StoreReport.describe) ?? DisplayName.status(outcome.status)
+                            let syntax =
+                                outcome.converted ? ", converted to \(DisplayName.uid(outcome.transferSyntax))" : ""
+                            printError("\(file.path): \(done)\(syntax)")
+                        }
+                    case .failure(let error):
+                        let reason = Self.reason(error)
+                        report.fail(file, reason: reason)
+                        if peer.verbose {
+                            progress.clear()
+                            printError("\(file.path): \(reason)")
+                        }
+                    }
                 }
                 progress.show(report.progress(seconds: elapsed()))
             }

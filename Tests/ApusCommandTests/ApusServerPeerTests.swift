@@ -73,6 +73,7 @@ struct ApusServerPeerTests {
         let refused = directory.path + "/refused.dcm"
         try Part10Bytes.writeInstanceWithoutStudy(to: refused)
         let good = try Corpus.file("CT_small.dcm")
+        let other = try Corpus.file("MR_small.dcm")
         // Its meta information whole, its data set cut: planned, then not readable.
         let truncated = directory.path + "/truncated.dcm"
         try Data(try Data(contentsOf: URL(fileURLWithPath: good)).prefix(3000)).write(
@@ -90,6 +91,15 @@ struct ApusServerPeerTests {
             #expect(store.output.contains("Sent 1 of 3 files"))
             #expect(store.output.contains("Failed: 2\n  \(refused): 0xA900 failure ("), "\(store.output)")
             #expect(store.output.contains("\n  \(truncated): cannot be read: "), "\(store.output)")
+
+            // The same through an asynchronous operations window: the files go out together,
+            // and each still gets its own outcome.
+            let windowed = try await ApusBinary.run(
+                ["store", "127.0.0.1", String(port), "--aec", "APUS", "--window", "4", refused, other, truncated])
+            #expect(windowed.status == ExitStatus.operationFailed.rawValue, "\(windowed.errors)")
+            #expect(windowed.output.contains("Sent 1 of 3 files"), "\(windowed.output)")
+            #expect(windowed.output.contains("Failed: 2\n  \(refused): 0xA900 failure ("), "\(windowed.output)")
+            #expect(windowed.output.contains("\n  \(truncated): cannot be read: "), "\(windowed.output)")
 
             let json = try await ApusBinary.run([
                 "store", "127.0.0.1", String(port), "--aec", "APUS", "--json", refused,

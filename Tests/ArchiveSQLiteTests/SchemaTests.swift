@@ -20,10 +20,10 @@ struct SchemaTests {
         let connection = try await SQLiteDatabase.open(path: path)
         do {
             let result = try await body(connection)
-            try await connection.close()
+            await connection.close()
             return result
         } catch {
-            try? await connection.close()
+            await connection.close()
             throw error
         }
     }

@@ -36,13 +36,17 @@ package final class SQLiteDatabase: Sendable {
         try await run { try $0.rows(sql, binds) }
     }
 
-    /// Closes the connection. Runs even when the calling task is cancelled: shutdown is when
-    /// a cancelled task closes the index.
-    package func close() async throws {
-        try await threadPool.runIfActive {
-            self.session.withLock { session in
-                session?.close()
-                session = nil
+    /// Closes the connection. Runs even when the calling task is cancelled (the async
+    /// `runIfActive` would drop the work then, leaving the file open), and shutdown is exactly
+    /// when a cancelled task closes the index.
+    package func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            threadPool.submit { _ in
+                self.session.withLock { session in
+                    session?.close()
+                    session = nil
+                }
+                continuation.resume()
             }
         }
     }

@@ -36,6 +36,47 @@ extension ClientAssociation {
     /// with the whole response. A failure status is returned, not thrown.
     /// A deflated data set of odd length is sent with a trailing null byte.
     public func storeOutcome(of file: DICOMFile, priority: DIMSEPriority = .medium) async throws -> StoreOutcome {
+        let prepared = try prepare(file)
+        let response = try await storeResponse(
+            dataSet: prepared.item.dataSet, sopClass: prepared.item.sopClass, sopInstance: prepared.item.sopInstance,
+            transferSyntax: prepared.item.transferSyntax, priority: priority)
+        return prepared.outcome(response)
+    }
+
+    /// C-STOREs of Part 10 files as `storeOutcome(of:priority:)` sends each, with as many
+    /// outstanding as the negotiated asynchronous operations window allows. A file that can't
+    /// be sent on this association (no UID, no accepted context, not encodable) gets its error
+    /// and the others go; an association that ends throws.
+    public func storeOutcomes(of files: [DICOMFile], priority: DIMSEPriority = .medium) async throws
+        -> [Result<StoreOutcome, any Error>]
+    {
+        let prepared = files.map { file in Result { try prepare(file) } }
+        let sendable = prepared.compactMap { try? $0.get() }
+        var responses = try await storeResponses(sendable.map(\.item), priority: priority).makeIterator()
+        return prepared.map { preparation in
+            preparation.flatMap { prepared in
+                guard let response = responses.next() else {
+                    return .failure(DICOMClientError.unexpectedMessage("no C-STORE-RSP"))
+                }
+                return .success(prepared.outcome(response))
+            }
+        }
+    }
+
+    /// A file ready to go: its data set encoded for the context chosen.
+    private struct PreparedFile {
+        var item: StoreItem
+        var converted: Bool
+
+        func outcome(_ response: CStoreResponse) -> StoreOutcome {
+            StoreOutcome(
+                status: response.status, errorComment: response.errorComment,
+                offendingElements: response.offendingElements, transferSyntax: item.transferSyntax,
+                converted: converted, dataSetLength: item.dataSet.readableBytes)
+        }
+    }
+
+    private func prepare(_ file: DICOMFile) throws -> PreparedFile {
         guard let sopClass = file.dataSet.uid(.sopClassUID) ?? file.meta.uid(.mediaStorageSOPClassUID) else {
             throw DICOMClientError.missingUID(.sopClassUID)
         }
@@ -57,13 +98,10 @@ extension ClientAssociation {
         // association on an odd one), so it gets a trailing null byte, as DCMTK sends it.
         // Inflating stops at the end of the stream and never sees it.
         if syntax.isDeflated, bytes.readableBytes % 2 == 1 { bytes.writeInteger(UInt8(0)) }
-        let response = try await storeResponse(
-            dataSet: bytes, sopClass: sopClass, sopInstance: sopInstance, transferSyntax: chosen.transferSyntax,
-            priority: priority)
-        return StoreOutcome(
-            status: response.status, errorComment: response.errorComment,
-            offendingElements: response.offendingElements, transferSyntax: chosen.transferSyntax,
-            converted: own == nil, dataSetLength: bytes.readableBytes)
+        return PreparedFile(
+            item: StoreItem(
+                dataSet: bytes, sopClass: sopClass, sopInstance: sopInstance, transferSyntax: chosen.transferSyntax),
+            converted: own == nil)
     }
 
     /// C-STORE of a data set already encoded in `transferSyntax`, answering with the whole
