@@ -29,6 +29,10 @@ public struct PostgresBlobStore: BlobStore {
 
     public func put<Chunks: AsyncSequence>(_ key: BlobKey, chunks: Chunks) async throws -> Int
     where Chunks.Element == ByteBuffer {
+        if let inMemory = chunks as? ByteBufferChunks {
+            let size = inMemory.buffers.reduce(0) { $0 + $1.readableBytes }
+            if size <= chunkSize { return try await putWhole(key, inMemory.buffers, size: size) }
+        }
         // Each statement is retried as the index's are when a connection is lost (a database
         // restart): a lost reply at worst leaves an unused upload row for the sweep.
         let logger = self.logger
@@ -76,6 +80,40 @@ public struct PostgresBlobStore: BlobStore {
             _ = try? await client.query("DELETE FROM blob_uploads WHERE id = \(upload)", logger: logger)
             throw error
         }
+    }
+
+    /// A blob of one chunk (most instances, with the default 1 MiB chunks) in one statement
+    /// and one commit: the upload, its chunk and the `blobs` row together, where the streamed
+    /// path commits three times. A retried transaction makes a new upload; the one it
+    /// replaces, if any, is dropped as when a key is written again.
+    private func putWhole(_ key: BlobKey, _ buffers: [ByteBuffer], size: Int) async throws -> Int {
+        let logger = self.logger
+        var bytes = buffers.first ?? ByteBuffer()
+        if buffers.count > 1 {
+            bytes = ByteBuffer()
+            bytes.reserveCapacity(size)
+            for buffer in buffers { bytes.writeImmutableBuffer(buffer) }
+        }
+        let whole = bytes
+        try await index.transaction("blob put") { connection in
+            let previous = try await connection.query(
+                """
+                WITH previous AS (SELECT upload_id FROM blobs WHERE key = \(key.rawValue) FOR UPDATE),
+                upload AS (INSERT INTO blob_uploads DEFAULT VALUES RETURNING id),
+                chunk AS (INSERT INTO blob_chunks (upload_id, "offset", bytes) SELECT id, 0, \(whole) FROM upload),
+                blob AS (
+                    INSERT INTO blobs (key, upload_id, size) SELECT \(key.rawValue), id, \(size) FROM upload
+                    ON CONFLICT (key) DO UPDATE SET upload_id = excluded.upload_id, size = excluded.size,
+                        modified = now())
+                SELECT upload_id FROM previous
+                """, logger: logger
+            ).collect().first?.decode(Int.self)
+            if let previous {
+                try await connection.query("DELETE FROM blob_uploads WHERE id = \(previous)", logger: logger)
+            }
+            return .commit(())
+        }
+        return size
     }
 
     /// Idempotent, so that a retry after a lost reply finds the chunk already there.

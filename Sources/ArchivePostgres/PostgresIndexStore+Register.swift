@@ -36,20 +36,29 @@ struct PostgresRegistrar {
     let logger: Logger
 
     func register(_ registration: InstanceRegistration) async throws -> Transaction<RegistrationOutcome> {
-        if let existing = try await existingInstance(registration.sopInstanceUID) {
+        // One statement finds whatever of the instance, its study (with the patient) and its
+        // series is indexed already: each statement is a round trip to the server.
+        let known = try await knownRows(registration)
+        if known.instance, let existing = try await existingInstance(registration.sopInstanceUID) {
             return try await duplicate(registration, existing: existing)
         }
         var changes: [(Change.Kind, ResourcePath)] = []
         // What could refuse the instance is checked before anything is written, as far as
         // committed rows tell; rows created concurrently are checked again below.
-        let study = try await studyRow(registration.studyInstanceUID)
+        let study = known.study
         if let study, study.patient != registration.patient {
             return .rollback(
                 .refused(
                     .studyBelongsToAnotherPatient(
                         study: registration.studyInstanceUID, indexed: study.patient, received: registration.patient)))
         }
-        if let refusal = try await seriesRefusal(registration) { return .rollback(.refused(refusal)) }
+        if let indexedStudy = known.seriesStudy, indexedStudy != registration.studyInstanceUID {
+            return .rollback(
+                .refused(
+                    .seriesBelongsToAnotherStudy(
+                        series: registration.seriesInstanceUID, indexedStudy: indexedStudy,
+                        receivedStudy: registration.studyInstanceUID)))
+        }
 
         let patientPK: Int
         if let known = study?.patientPK {
@@ -77,17 +86,21 @@ struct PostgresRegistrar {
                             received: registration.patient)))
             }
         }
-        let series = try await insertOrFind(.series, registration, parent: ("study_pk", studyPK))
-        if series.created {
-            changes.append((.created, registration.path(at: .series)))
-        } else if let refusal = try await seriesRefusal(registration) {
-            return .rollback(.refused(refusal))
+        let series: (pk: Int, created: Bool)
+        if let known = known.seriesPK {
+            series = (known, false)
+        } else {
+            series = try await insertOrFind(.series, registration, parent: ("study_pk", studyPK))
+            if series.created {
+                changes.append((.created, registration.path(at: .series)))
+            } else if let refusal = try await seriesRefusal(registration) {
+                return .rollback(.refused(refusal))
+            }
         }
         guard let instancePK = try await insert(.image, registration, parent: ("series_pk", series.pk)) else {
             // The same SOP Instance UID committed meanwhile: run again as a duplicate.
             throw RetryableConflict()
         }
-        try await writeMetadata(registration.metadata, instancePK: instancePK)
         if !registration.extraValues.isEmpty {
             // Entities created now take the values of their first instance, as the columns do.
             var created: [QueryLevel: Int] = [.image: instancePK]
@@ -111,6 +124,41 @@ struct PostgresRegistrar {
         let pk: Int
         let patientPK: Int
         let patient: PatientIdentity
+    }
+
+    /// What the index holds of a registration's entities, as committed rows tell.
+    private struct KnownRows {
+        /// Whether the SOP Instance UID is indexed.
+        var instance: Bool
+        var study: StudyRow?
+        var seriesPK: Int?
+        /// The study the series is indexed under.
+        var seriesStudy: String?
+    }
+
+    private func knownRows(_ registration: InstanceRegistration) async throws -> KnownRows {
+        let rows = try await connection.query(
+            """
+            SELECT i.pk, st.pk, st.patient_pk, p.patientid, p.issuerofpatientid, se.pk, sst.studyinstanceuid
+            FROM (SELECT 1) AS one
+            LEFT JOIN instances i ON i.sopinstanceuid = \(registration.sopInstanceUID)
+            LEFT JOIN studies st ON st.studyinstanceuid = \(registration.studyInstanceUID)
+            LEFT JOIN patients p ON p.pk = st.patient_pk
+            LEFT JOIN series se ON se.seriesinstanceuid = \(registration.seriesInstanceUID)
+            LEFT JOIN studies sst ON sst.pk = se.study_pk
+            """, logger: logger)
+        guard let row = try await rows.collect().first else {
+            throw IndexStoreError.corrupt("the look-up of \(registration.sopInstanceUID) returned no row")
+        }
+        let (instance, study, patientPK, patientID, issuer, series, seriesStudy) = try row.decode(
+            (Int?, Int?, Int?, String?, String?, Int?, String?).self)
+        var known = KnownRows(instance: instance != nil, seriesPK: series, seriesStudy: seriesStudy)
+        if let study, let patientPK {
+            known.study = StudyRow(
+                pk: study, patientPK: patientPK,
+                patient: PatientIdentity(patientID: patientID ?? "", issuer: issuer ?? ""))
+        }
+        return known
     }
 
     private func studyRow(_ uid: String) async throws -> StudyRow? {
@@ -236,12 +284,23 @@ struct PostgresRegistrar {
         for (_, value) in columns { value.append(to: &binds) }
         let names = columns.map(\.0).joined(separator: ", ")
         let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
-        let rows = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    INSERT INTO \(PostgresColumns.table(level)) (\(names)) VALUES (\(placeholders))
-                    ON CONFLICT DO NOTHING RETURNING pk
-                    """, binds: binds), logger: logger)
+        var sql = """
+            INSERT INTO \(PostgresColumns.table(level)) (\(names)) VALUES (\(placeholders))
+            ON CONFLICT DO NOTHING RETURNING pk
+            """
+        if level == .image {
+            // The instance's metadata in the same statement (a round trip less); nothing when
+            // the instance row was not inserted.
+            binds.append(registration.metadata.encoding.rawValue)
+            binds.append(registration.metadata.bytes)
+            sql = """
+                WITH inserted AS (\(sql)), metadata AS (
+                    INSERT INTO instance_metadata (instance_pk, encoding, bytes)
+                    SELECT pk, $\(binds.count - 1), $\(binds.count) FROM inserted)
+                SELECT pk FROM inserted
+                """
+        }
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         if let pk = try await rows.collect().first?.decode(Int.self) { return pk }
         return nil
     }

@@ -65,7 +65,8 @@ public struct BlobInfo: Sendable, Hashable {
 /// Buffers already in memory as an async sequence of chunks.
 public struct ByteBufferChunks: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
-    let buffers: [ByteBuffer]
+    /// The bytes, for a store that writes them at once rather than chunk by chunk.
+    public let buffers: [ByteBuffer]
 
     public init(_ buffers: [ByteBuffer]) {
         self.buffers = buffers
