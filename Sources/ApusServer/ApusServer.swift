@@ -192,7 +192,8 @@ public struct ApusServer: Sendable {
             aeTitle: configuration.aeTitle, acceptsAnyCalledAETitle: configuration.acceptsAnyCalledAETitle,
             allowedCallingAETitles: configuration.allowedCallingAETitles.map(Set.init),
             maximumPDULength: UInt32(configuration.maximumPDULength),
-            maximumAssociations: configuration.maximumAssociations)
+            maximumAssociations: configuration.maximumAssociations,
+            operationsWindow: configuration.dicomOperationsWindow)
         policy.requestorCheck = try requestorCheck()
         let logger = logger
         let tls = try configuration.dicomTLS { event in

@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Answer to any called AE title, not only `aeTitle` (some modalities can't be configured).
     public var acceptsAnyCalledAETitle = false
     public var maximumAssociations = 64
+    /// C-STOREs one association may have under way at once when its peer proposes an
+    /// asynchronous operations window (PS3.7 D.3.3.3); 1 grants none.
+    public var dicomOperationsWindow = 16
     public var maximumPDULength = 131_072
     /// C-STORE data sets are held in memory while they are parsed and indexed: this bounds one.
     public var maximumInstanceSize = 1 << 30
@@ -162,6 +165,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("APUS_DUPLICATE_POLICY", "duplicatePolicy"), ("APUS_ALLOWED_CALLING_AE_TITLES", "allowedCallingAETitles"),
         ("APUS_ACCEPT_ANY_CALLED_AE_TITLE", "acceptsAnyCalledAETitle"),
         ("APUS_MAX_ASSOCIATIONS", "maximumAssociations"), ("APUS_MAX_PDU_LENGTH", "maximumPDULength"),
+        ("APUS_DICOM_OPERATIONS_WINDOW", "dicomOperationsWindow"),
         ("APUS_MAX_INSTANCE_SIZE", "maximumInstanceSize"), ("APUS_LOG_LEVEL", "logLevel"),
         ("APUS_AUTHENTICATION", "authentication"), ("APUS_USERS_FILE", "usersFile"),
         ("APUS_OIDC_ISSUER", "oidcIssuer"), ("APUS_OIDC_AUDIENCE", "oidcAudience"),
@@ -313,6 +317,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             httpIdleTimeout = try value.isEmpty || value == "0" ? nil : .seconds(number(in: 1...86_400))
         case "acceptsAnyCalledAETitle": acceptsAnyCalledAETitle = try boolean()
         case "maximumAssociations": maximumAssociations = try number(in: 1...10_000)
+        case "dicomOperationsWindow": dicomOperationsWindow = try number(in: 1...256)
         case "maximumPDULength": maximumPDULength = try number(in: 4_096...16_777_216)
         case "maximumInstanceSize": maximumInstanceSize = try number(in: 1_024...(1 << 40))
         case "authentication":
