@@ -96,6 +96,9 @@ public struct PostgresBlobStore: BlobStore {
         }
         let whole = bytes
         try await index.transaction("blob put") { connection in
+            // A custom plan would fold the chunk into the plan as a constant and copy it
+            // several times while planning; the generic plan reads it from the parameter.
+            try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: logger)
             let previous = try await connection.query(
                 """
                 WITH previous AS (SELECT upload_id FROM blobs WHERE key = \(key.rawValue) FOR UPDATE),
