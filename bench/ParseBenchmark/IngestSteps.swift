@@ -30,6 +30,13 @@ enum IngestSteps {
                 element.vr.isString ? total + dataSet.strings(element.tag).count : total
             }
         },
+        Step(name: "same, character set found once") { dataSet, _ in
+            // As InstanceIdentity reads the indexed attributes.
+            let characterSet = dataSet.characterSet
+            return dataSet.reduce(0) { total, element in
+                element.vr.isString ? total + dataSet.strings(element.tag, characterSet: characterSet).count : total
+            }
+        },
         Step(name: "DICOM JSON metadata") { dataSet, _ in metadata(dataSet).readableBytes },
         Step(name: "DICOM JSON metadata, deflated") { dataSet, _ in
             Deflate.deflate(metadata(dataSet))?.readableBytes ?? 0
