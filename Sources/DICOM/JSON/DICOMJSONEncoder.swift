@@ -23,6 +23,9 @@ public struct DICOMJSONEncoder: Sendable {
     public var bulkDataURI: (@Sendable (BulkDataReference) -> String?)?
     /// Line breaks and two-space indentation, for people; off for the wire.
     public var prettyPrinted: Bool
+    /// String elements whose bytes are ASCII are written straight from them; tests turn this
+    /// off to check that decoding them gives the same bytes.
+    var writesASCIIFromBytes = true
 
     public init(
         bulkDataThreshold: Int? = nil, bulkDataURI: (@Sendable (BulkDataReference) -> String?)? = nil,
@@ -80,6 +83,13 @@ public struct DICOMJSONEncoder: Sendable {
         _ element: DataElement, characterSet: SpecificCharacterSet, location: ElementLocation,
         into writer: inout JSONWriter
     ) {
+        if writesASCIIFromBytes, element.vr.isString, let bytes = element.bytes,
+            bytes.withUnsafeReadableBytes({
+                writeASCIIText(element, bytes: $0, characterSet: characterSet, into: &writer)
+            })
+        {
+            return
+        }
         let content = NativeContent(element, characterSet: characterSet, policy: policy, location: location)
         writer.beginObject()
         writer.key("vr")
