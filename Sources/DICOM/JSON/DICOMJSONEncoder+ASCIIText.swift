@@ -67,11 +67,7 @@ extension DICOMJSONEncoder {
         }
         writer.beginObject()
         for (index, group) in groups.enumerated() where !group.isEmpty {
-            switch index {
-            case 0: writer.key("Alphabetic")
-            case 1: writer.key("Ideographic")
-            default: writer.key("Phonetic")
-            }
+            writer.key(Self.personNameGroupKey(index))
             writer.string(utf8: UnsafeRawBufferPointer(rebasing: value[group]))
         }
         writer.endObject()

@@ -183,6 +183,15 @@ public struct DICOMJSONEncoder: Sendable {
         writer.endObject()
     }
 
+    /// The member name of a PN value's component group `index` (F.2.2).
+    static func personNameGroupKey(_ index: Int) -> StaticString {
+        switch index {
+        case 0: "Alphabetic"
+        case 1: "Ideographic"
+        default: "Phonetic"
+        }
+    }
+
     /// 2^53: integers beyond it lose digits in JavaScript and in many JSON readers.
     private static let largestExactInteger: UInt64 = 1 << 53
 
@@ -196,11 +205,7 @@ public struct DICOMJSONEncoder: Sendable {
         }
         writer.beginObject()
         for (index, group) in groups.enumerated() where !group.isEmpty {
-            switch index {
-            case 0: writer.key("Alphabetic")
-            case 1: writer.key("Ideographic")
-            default: writer.key("Phonetic")
-            }
+            writer.key(Self.personNameGroupKey(index))
             writer.string(String(group))
         }
         writer.endObject()
