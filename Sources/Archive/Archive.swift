@@ -40,6 +40,8 @@ public struct Archive: Sendable {
     public let blobs: any BlobStore
     public let configuration: Configuration
     public let logger: Logger
+    /// Made here, after `apus serve` bootstrapped the metrics system, and kept.
+    let ingestMetrics = IngestMetrics()
 
     public init(
         index: any IndexStore, blobs: any BlobStore, configuration: Configuration = Configuration(),

@@ -1,11 +1,12 @@
 // Parse benchmark: Apus's Part 10 reader against pydicom, in the same run, on the same files.
 //
-//   swift run -c release ParseBenchmark [--series N] [--passes K]
+//   swift run -c release ParseBenchmark [--series N] [--passes K] [--ingest-only]
 //
 // Workloads: every file of pydicom's test corpus that both read, and a generated series of
 // 512×512 16-bit CT images. Each is parsed from memory (parser speed) and from disk (page
 // cache, what an import sees). Best of K passes. Targets (issue 2): ≥ 1 GB/s on the CT
-// series, ≥ 50× pydicom's instances/s on the corpus.
+// series, ≥ 50× pydicom's instances/s on the corpus. Then the DICOM steps of ingest, one by
+// one, on the CT series' data sets (the header of DIMSEBenchmark's instances).
 import DICOM
 import Foundation
 import NIOCore
@@ -196,6 +197,23 @@ if let index = arguments.firstIndex(of: "--profile"), index + 1 < arguments.coun
     print("checksum \(sink)")
     exit(0)
 }
+func printIngestSteps(_ workload: Workload) throws {
+    print("DICOM steps of a C-STORE ingest, \(workload.name) headers: best of \(passes) passes")
+    for (name, micros) in try IngestSteps.measure(workload, passes: passes) {
+        print(
+            [
+                name.padding(toLength: 32, withPad: " ", startingAt: 0), pad(format(micros, 2) + " µs", 12),
+                pad(format(1e6 / micros, 0) + " inst/s", 16),
+            ].joined(separator: " "))
+    }
+}
+
+if arguments.contains("--ingest-only") {
+    // The ingest steps alone (no corpus, no pydicom), for A/B runs and perf.
+    try printIngestSteps(try ctSeries(count: seriesCount))
+    print("checksum \(sink)")
+    exit(0)
+}
 let workloads = [try corpus(), try ctSeries(count: seriesCount)]
 if arguments.contains("--per-file") {
     // The slowest files first: where the parser spends its time.
@@ -238,4 +256,5 @@ for workload in workloads {
             ].joined(separator: " "))
     }
 }
+try printIngestSteps(workloads[1])
 print("checksum \(sink)")

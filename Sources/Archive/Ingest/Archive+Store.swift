@@ -71,13 +71,13 @@ extension Archive {
         do {
             outcome = try await index.register(registration)
         } catch {
-            Counter(label: "apus_errors_total", dimensions: [("source", "index")]).increment()
+            ingestMetrics.indexErrors.increment()
             await discard(key, reason: "index failed: \(error)")
             throw error
         }
         switch outcome {
         case .registered(let instance):
-            Self.countStored(size: instance.size)
+            countStored(size: instance.size)
             logger.debug("stored", metadata: ["sop": "\(instance.sopInstanceUID)", "blob": "\(key)"])
             return .stored(instance)
         case .duplicateKept(let existing):
@@ -86,7 +86,7 @@ extension Archive {
             return .duplicateKept(existing)
         case .overwritten(let instance, let previous):
             await discard(previous, reason: "overwritten")
-            Self.countStored(size: instance.size)
+            countStored(size: instance.size)
             logger.info("overwritten", metadata: ["sop": "\(instance.sopInstanceUID)"])
             return .overwritten(instance)
         case .refused(let refusal):
@@ -95,13 +95,13 @@ extension Archive {
         }
     }
 
-    private static func countStored(size: Int) {
-        Counter(label: "apus_instances_stored_total").increment()
-        Counter(label: "apus_bytes_stored_total").increment(by: size)
+    private func countStored(size: Int) {
+        ingestMetrics.stored.increment()
+        ingestMetrics.bytesStored.increment(by: size)
     }
 
     private func refuse(_ refusal: StoreRefusal, sopInstanceUID: String?) -> StoreResult {
-        Counter(label: "apus_instances_refused_total").increment()
+        ingestMetrics.refused.increment()
         logger.notice("refused", metadata: ["sop": "\(sopInstanceUID ?? "-")", "reason": "\(refusal)"])
         return .refused(refusal)
     }

@@ -11,43 +11,78 @@ struct InstanceIdentity: Sendable, Hashable {
     var values: [Tag: String]
     var extraValues: [IndexedAttribute: String]
 
-    /// The UIDs every instance must carry, in the order they are checked.
-    static let requiredUIDs: [Tag] = [.sopClassUID, .sopInstanceUID, .studyInstanceUID, .seriesInstanceUID]
-
-    /// Reads and checks a data set; a refusal says which attribute is missing or malformed.
+    /// Reads and checks a data set; a refusal says which attribute is missing or malformed,
+    /// the UIDs checked in the order SOP Class, SOP Instance, Study, Series.
     static func read(
         from dataSet: DataSet, transferSyntax: TransferSyntax, extraAttributes: [IndexedAttribute] = []
     ) -> Result<InstanceIdentity, StoreRefusal> {
-        var uids: [Tag: String] = [:]
-        for tag in requiredUIDs {
-            guard let text = dataSet.string(tag), !text.isEmpty else { return .failure(.missingAttribute(tag)) }
-            guard let uid = UID(text) else { return .failure(.invalidUID(tag, text)) }
-            uids[tag] = uid.rawValue
+        // Worked out once for the forty-odd reads below, not once per read.
+        let characterSet = dataSet.characterSet
+        func requiredUID(_ tag: Tag) throws(StoreRefusal) -> String {
+            guard let text = dataSet.strings(tag, characterSet: characterSet).first, !text.isEmpty else {
+                throw .missingAttribute(tag)
+            }
+            guard let uid = UID(text) else { throw .invalidUID(tag, text) }
+            return uid.rawValue
+        }
+        let sopClassUID: String
+        let sopInstanceUID: String
+        let studyInstanceUID: String
+        let seriesInstanceUID: String
+        do throws(StoreRefusal) {
+            sopClassUID = try requiredUID(.sopClassUID)
+            sopInstanceUID = try requiredUID(.sopInstanceUID)
+            studyInstanceUID = try requiredUID(.studyInstanceUID)
+            seriesInstanceUID = try requiredUID(.seriesInstanceUID)
+        } catch {
+            return .failure(error)
         }
         let identity = PatientIdentity(
-            patientID: dataSet.string(.patientID) ?? "", issuer: dataSet.string(.issuerOfPatientID) ?? "")
+            patientID: dataSet.strings(.patientID, characterSet: characterSet).first ?? "",
+            issuer: dataSet.strings(.issuerOfPatientID, characterSet: characterSet).first ?? "")
         var values: [Tag: String] = [:]
+        values.reserveCapacity(AttributeCatalog.all.count + 1)
         for attribute in AttributeCatalog.all {
-            if let value = value(of: attribute, in: dataSet) { values[attribute.tag] = value }
+            if let value = value(of: attribute, in: dataSet, characterSet: characterSet) {
+                values[attribute.tag] = value
+            }
         }
         var extraValues: [IndexedAttribute: String] = [:]
         for attribute in extraAttributes {
-            if let value = value(of: attribute, in: dataSet) { extraValues[attribute] = value }
+            if let value = value(of: attribute, in: dataSet, characterSet: characterSet) {
+                extraValues[attribute] = value
+            }
         }
         values[.availableTransferSyntaxUID] = transferSyntax.uid.rawValue
-        for (tag, uid) in uids { values[tag] = uid }
+        values[.sopClassUID] = sopClassUID
+        values[.sopInstanceUID] = sopInstanceUID
+        values[.studyInstanceUID] = studyInstanceUID
+        values[.seriesInstanceUID] = seriesInstanceUID
         return .success(
             InstanceIdentity(
-                patient: identity, studyInstanceUID: uids[.studyInstanceUID] ?? "",
-                seriesInstanceUID: uids[.seriesInstanceUID] ?? "", sopInstanceUID: uids[.sopInstanceUID] ?? "",
-                sopClassUID: uids[.sopClassUID] ?? "", values: values, extraValues: extraValues))
+                patient: identity, studyInstanceUID: studyInstanceUID, seriesInstanceUID: seriesInstanceUID,
+                sopInstanceUID: sopInstanceUID, sopClassUID: sopClassUID, values: values, extraValues: extraValues))
     }
 
     /// The indexed text of one attribute: numbers as decimal integers, everything else as
     /// decoded text with several values joined by `\`; nil when empty.
     static func value(of attribute: IndexedAttribute, in dataSet: DataSet) -> String? {
-        if attribute.kind == .integer { return dataSet.int(attribute.tag).map { String($0) } }
-        let text = dataSet.strings(attribute.tag).joined(separator: "\\")
+        value(of: attribute, in: dataSet, characterSet: dataSet.characterSet)
+    }
+
+    private static func value(
+        of attribute: IndexedAttribute, in dataSet: DataSet, characterSet: SpecificCharacterSet
+    ) -> String? {
+        if attribute.kind == .integer {
+            guard let element = dataSet[attribute.tag] else { return nil }
+            let number =
+                element.vr == .IS
+                ? element.strings(characterSet: characterSet).lazy.compactMap(IntegerString.parse).first
+                : element.binaryIntegers().first
+            return number.map { String($0) }
+        }
+        let values = dataSet.strings(attribute.tag, characterSet: characterSet)
+        let text = values.count == 1 ? values[0] : values.joined(separator: "\\")
         return text.isEmpty ? nil : text
     }
 

@@ -23,6 +23,9 @@ public struct DICOMJSONEncoder: Sendable {
     public var bulkDataURI: (@Sendable (BulkDataReference) -> String?)?
     /// Line breaks and two-space indentation, for people; off for the wire.
     public var prettyPrinted: Bool
+    /// String elements whose bytes are ASCII are written straight from them; tests turn this
+    /// off to check that decoding them gives the same bytes.
+    var writesASCIIFromBytes = true
 
     public init(
         bulkDataThreshold: Int? = nil, bulkDataURI: (@Sendable (BulkDataReference) -> String?)? = nil,
@@ -80,6 +83,13 @@ public struct DICOMJSONEncoder: Sendable {
         _ element: DataElement, characterSet: SpecificCharacterSet, location: ElementLocation,
         into writer: inout JSONWriter
     ) {
+        if writesASCIIFromBytes, element.vr.isString, let bytes = element.bytes,
+            bytes.withUnsafeReadableBytes({
+                writeASCIIText(element, bytes: $0, characterSet: characterSet, into: &writer)
+            })
+        {
+            return
+        }
         let content = NativeContent(element, characterSet: characterSet, policy: policy, location: location)
         writer.beginObject()
         writer.key("vr")
@@ -173,6 +183,15 @@ public struct DICOMJSONEncoder: Sendable {
         writer.endObject()
     }
 
+    /// The member name of a PN value's component group `index` (F.2.2).
+    static func personNameGroupKey(_ index: Int) -> StaticString {
+        switch index {
+        case 0: "Alphabetic"
+        case 1: "Ideographic"
+        default: "Phonetic"
+        }
+    }
+
     /// 2^53: integers beyond it lose digits in JavaScript and in many JSON readers.
     private static let largestExactInteger: UInt64 = 1 << 53
 
@@ -186,11 +205,7 @@ public struct DICOMJSONEncoder: Sendable {
         }
         writer.beginObject()
         for (index, group) in groups.enumerated() where !group.isEmpty {
-            switch index {
-            case 0: writer.key("Alphabetic")
-            case 1: writer.key("Ideographic")
-            default: writer.key("Phonetic")
-            }
+            writer.key(Self.personNameGroupKey(index))
             writer.string(String(group))
         }
         writer.endObject()

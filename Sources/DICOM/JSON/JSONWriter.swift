@@ -104,7 +104,14 @@ struct JSONWriter {
 
     mutating func string(_ value: String) {
         beginValue()
-        writeQuoted(value)
+        var value = value
+        value.withUTF8 { writeQuoted(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A string given as its UTF-8 bytes.
+    mutating func string(utf8 bytes: UnsafeRawBufferPointer) {
+        beginValue()
+        writeQuoted(bytes)
     }
 
     /// A tag as a value: `"GGGGEEEE"`, the form of AT values (PS3.18 F.2.3).
@@ -115,6 +122,11 @@ struct JSONWriter {
 
     /// Bytes that are known to be the text of a valid JSON number.
     mutating func number(text: [UInt8]) {
+        beginValue()
+        output.append(text)
+    }
+
+    mutating func number(text: UnsafeRawBufferPointer) {
         beginValue()
         output.append(text)
     }
@@ -160,20 +172,17 @@ struct JSONWriter {
 
     /// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX`
     /// escapes, everything else as its UTF-8 bytes. Runs of plain bytes are copied at once.
-    private mutating func writeQuoted(_ value: String) {
+    private mutating func writeQuoted(_ bytes: UnsafeRawBufferPointer) {
         output.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                runStart = index + 1
-                writeEscape(byte)
-            }
-            if runStart < bytes.count { output.append(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if runStart < index { output.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<index])) }
+            runStart = index + 1
+            writeEscape(byte)
         }
+        if runStart < bytes.count { output.append(UnsafeRawBufferPointer(rebasing: bytes[runStart...])) }
         output.append(UInt8(ascii: "\""))
     }
 

@@ -23,6 +23,12 @@ extension DataSet {
         return element.strings(characterSet: element.vr.usesSpecificCharacterSet ? characterSet : .default)
     }
 
+    /// All values of a string element with a character set worked out once by a caller that
+    /// reads many (`characterSet` costs a lookup and a String each time it is asked).
+    public func strings(_ tag: Tag, characterSet: SpecificCharacterSet) -> [String] {
+        self[tag]?.strings(characterSet: characterSet) ?? []
+    }
+
     /// The first value of a string element.
     public func string(_ tag: Tag) -> String? {
         strings(tag).first
@@ -96,18 +102,12 @@ extension DataElement {
     public func strings(characterSet: SpecificCharacterSet) -> [String] {
         guard let bytes else { return [] }
         if vr.isString {
-            let view = bytes.readableBytesView
-            let text: String
-            if vr.usesSpecificCharacterSet {
-                text = characterSet.decode(view, vr: vr)
-            } else {
-                text = String(decoding: view, as: UTF8.self)
+            let ascii = bytes.withUnsafeReadableBytes { raw in
+                Self.asciiValueRanges(raw, vr: vr, characterSet: characterSet).map { ranges in
+                    ranges.map { String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0]), as: UTF8.self) }
+                }
             }
-            if text.isEmpty { return [] }
-            let values =
-                vr.isSingleValuedText
-                ? [Substring(text)] : text.split(separator: "\\", omittingEmptySubsequences: false)
-            return values.map { DataElement.trimmed($0, vr: vr) }
+            return ascii ?? decodedStrings(bytes, characterSet: characterSet)
         }
         switch vr {
         case .FL, .OF: return binaryFloats().map { String(describing: $0) }
@@ -127,19 +127,34 @@ extension DataElement {
         }
     }
 
+    /// The values of a string VR through the character set: the whole value decoded, split at
+    /// backslashes (which multi-byte characters may contain as a byte), each part trimmed.
+    func decodedStrings(_ bytes: ByteBuffer, characterSet: SpecificCharacterSet) -> [String] {
+        let view = bytes.readableBytesView
+        let text: String
+        if vr.usesSpecificCharacterSet {
+            text = characterSet.decode(view, vr: vr)
+        } else {
+            text = String(decoding: view, as: UTF8.self)
+        }
+        if text.isEmpty { return [] }
+        let values =
+            vr.isSingleValuedText
+            ? [Substring(text)] : text.split(separator: "\\", omittingEmptySubsequences: false)
+        return values.map { DataElement.trimmed($0, vr: vr) }
+    }
+
     /// Padding removal of PS3.5 §6.2: trailing spaces everywhere, leading spaces where
     /// they are insignificant, trailing NUL for UI (and from writers that pad wrongly).
     static func trimmed(_ value: Substring, vr: VR) -> String {
-        switch vr {
-        case .LT, .ST, .UT, .UC:
+        if vr.keepsLeadingSpaces {
             var end = value.endIndex
             while end > value.startIndex, " \0".contains(value[value.index(before: end)]) {
                 end = value.index(before: end)
             }
             return String(value[..<end])
-        default:
-            return value.trimmingCharacters(in: " \0")
         }
+        return value.trimmingCharacters(in: " \0")
     }
 
     /// Integers of a binary integer VR; AT and float VRs give nothing.

@@ -57,6 +57,27 @@ enum NumberText {
         return output
     }
 
+    /// Whether a DS or IS value is already a JSON number as `jsonNumber(fromDecimalString:)`
+    /// writes it, so that it can be copied as it is: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`. Values
+    /// with an exponent are not, because they must be checked for overflow.
+    static func isPlainJSONNumber(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        let integerDigits = index - integerStart
+        guard integerDigits == 1 || (integerDigits > 1 && bytes[integerStart] != UInt8(ascii: "0")) else {
+            return false
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let fractionStart = index
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            guard index > fractionStart else { return false }
+        }
+        return index == bytes.count
+    }
+
     /// An integer from the text of a number: exact for plain digits, otherwise from its double
     /// value if that is integral (some writers put `1.0` or `1e3` for integers).
     static func integer(_ text: String) -> Int64? {

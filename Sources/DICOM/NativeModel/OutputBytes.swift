@@ -28,6 +28,11 @@ struct OutputBytes {
         flushIfLarge()
     }
 
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        pending.append(contentsOf: bytes)
+        flushIfLarge()
+    }
+
     mutating func append(_ bytes: [UInt8]) {
         pending.append(contentsOf: bytes)
     }
