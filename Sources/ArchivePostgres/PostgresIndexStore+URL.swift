@@ -7,7 +7,9 @@ extension PostgresIndexStore.Configuration {
     /// `prefer` (the default, as libpq's), `require` (TLS, certificate not checked, as
     /// libpq's), `verify-ca` (certificate checked, not the host name) or `verify-full`; with
     /// `sslrootcert=FILE` the certificates checked against are that file's. Percent-escapes
-    /// in user and password are decoded.
+    /// in user and password are decoded. `connect_timeout=SECONDS` (libpq's name) bounds the
+    /// wait for the database at start (15 s); `pool_wait=SECONDS`, Apus's own, how long one
+    /// operation waits for a connection of the pool before it fails (2 s).
     public init(url text: String) throws(PostgresURLError) {
         guard let components = URLComponents(string: text),
             let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
@@ -60,6 +62,8 @@ extension PostgresIndexStore.Configuration {
             host: host, port: port, username: username, password: password,
             database: database.isEmpty ? nil : database, tls: tls)
         self.init(client: client)
+        if let value = parameters["connect_timeout"] { connectTimeout = try Self.seconds(value, "connect_timeout") }
+        if let value = parameters["pool_wait"] { connectionWait = try Self.seconds(value, "pool_wait") }
         let probeTLS: PostgresConnection.Configuration.TLS
         do {
             switch parameters["sslmode"] ?? "prefer" {
@@ -73,6 +77,14 @@ extension PostgresIndexStore.Configuration {
         probe = PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password,
             database: database.isEmpty ? nil : database, tls: probeTLS)
+    }
+
+    /// A positive number of seconds (decimals allowed), up to an hour.
+    private static func seconds(_ text: String, _ name: String) throws(PostgresURLError) -> Duration {
+        guard let value = Double(text), value > 0, value <= 3_600 else {
+            throw PostgresURLError("\(name) '\(text)' is not a number of seconds between 0 and 3600")
+        }
+        return .milliseconds(Int64((value * 1_000).rounded(.up)))
     }
 
     /// The URL with its password replaced, for messages and logs.
