@@ -152,7 +152,7 @@ struct Registrar {
             columns.append(("blob_key", .text(registration.blobKey.rawValue)))
             columns.append(("size", .integer(registration.size)))
             let assignments = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
-            _ = try session.rows(
+            try session.execute(
                 "UPDATE instances SET \(assignments) WHERE pk = ?", columns.map(\.1) + [.integer(existing.pk)])
             try writeMetadata(registration.metadata, instancePK: existing.pk, replacing: true)
             try ExtraValues.replace(registration, instancePK: existing.pk, on: session)
@@ -191,7 +191,7 @@ struct Registrar {
 
     private func writeMetadata(_ metadata: InstanceMetadata, instancePK: Int, replacing: Bool) throws {
         let verb = replacing ? "INSERT OR REPLACE" : "INSERT"
-        _ = try session.rows(
+        try session.execute(
             "\(verb) INTO instance_metadata (instance_pk, encoding, bytes) VALUES (?, ?, ?)",
             [.integer(instancePK), .integer(metadata.encoding.rawValue), .blob(metadata.bytes)])
     }

@@ -21,10 +21,12 @@ extension ClientAssociation {
     /// operations window allows (PS3.7 D.3.3.3): the next request goes out before the earlier
     /// ones are answered, so a peer that performs several at once is not held to one round
     /// trip per instance. Without a window they go one after the other. The responses come
-    /// in the order of `items`; an association that ends throws.
-    public func storeResponses(_ items: [StoreItem], priority: DIMSEPriority = .medium) async throws
-        -> [CStoreResponse]
-    {
+    /// in the order of `items`; an association that ends throws. C-MOVE sub-operations name
+    /// their originator (the AE title that asked for the move, and its C-MOVE-RQ's message ID).
+    public func storeResponses(
+        _ items: [StoreItem], priority: DIMSEPriority = .medium, moveOriginatorAETitle: String? = nil,
+        moveOriginatorMessageID: UInt16? = nil
+    ) async throws -> [CStoreResponse] {
         try await exclusively {
             var responses: [CStoreResponse?] = Array(repeating: nil, count: items.count)
             var outstanding: [UInt16: Int] = [:]
@@ -37,7 +39,8 @@ extension ClientAssociation {
                     let id = messageID()
                     let request = CStoreRequest(
                         messageID: id, affectedSOPClassUID: item.sopClass, affectedSOPInstanceUID: item.sopInstance,
-                        priority: priority)
+                        priority: priority, moveOriginatorApplicationEntityTitle: moveOriginatorAETitle,
+                        moveOriginatorMessageID: moveOriginatorMessageID)
                     try await send(.cStoreRequest(request), dataSet: item.dataSet, contextID: presentation.id)
                     outstanding[id] = next
                     next += 1

@@ -111,18 +111,12 @@ extension ClientAssociation {
         dataSet: ByteBuffer, sopClass: UID, sopInstance: UID, transferSyntax: UID, priority: DIMSEPriority = .medium,
         moveOriginatorAETitle: String? = nil, moveOriginatorMessageID: UInt16? = nil
     ) async throws -> CStoreResponse {
-        try await exclusively {
-            let context = try presentationContext(for: sopClass, transferSyntax: transferSyntax, exact: true)
-            let id = messageID()
-            let request = CStoreRequest(
-                messageID: id, affectedSOPClassUID: sopClass, affectedSOPInstanceUID: sopInstance, priority: priority,
-                moveOriginatorApplicationEntityTitle: moveOriginatorAETitle,
-                moveOriginatorMessageID: moveOriginatorMessageID)
-            try await send(.cStoreRequest(request), dataSet: dataSet, contextID: context.id)
-            guard case .cStoreResponse(let response) = try await response(to: id) else {
-                throw DICOMClientError.unexpectedMessage("not a C-STORE-RSP")
-            }
-            return response
-        }
+        let item = StoreItem(
+            dataSet: dataSet, sopClass: sopClass, sopInstance: sopInstance, transferSyntax: transferSyntax)
+        let responses = try await storeResponses(
+            [item], priority: priority, moveOriginatorAETitle: moveOriginatorAETitle,
+            moveOriginatorMessageID: moveOriginatorMessageID)
+        guard let response = responses.first else { throw DICOMClientError.unexpectedMessage("no C-STORE-RSP") }
+        return response
     }
 }

@@ -87,7 +87,7 @@ struct AcceptorAssociation: Sendable {
         // A request after C-STOREs under way sees what they stored (a C-FIND, a C-MOVE of the
         // study just sent); responses and C-CANCEL go straight through.
         let field = message.commandField
-        if field.rawValue & 0x8000 == 0, field != .cStoreRequest, field != .cCancelRequest {
+        if !field.isResponse, field != .cStoreRequest, field != .cCancelRequest {
             await window.drain()
         }
         switch message {
@@ -139,7 +139,7 @@ struct AcceptorAssociation: Sendable {
     /// 0x0211 "unrecognized operation" (PS3.7 C.5.10), responses nobody asked for are dropped.
     private func refuse(_ message: DIMSEMessage, contextID: UInt8) async throws {
         let field = message.commandField.rawValue
-        guard field & 0x8000 == 0, field != CommandField.cCancelRequest.rawValue else { return }
+        guard !message.commandField.isResponse, message.commandField != .cCancelRequest else { return }
         let request = message.commandSet
         var builder = CommandSet.Builder(CommandField(rawValue: field | 0x8000), hasDataSet: false)
         builder.set(.affectedSOPClassUID, request.uid(.affectedSOPClassUID))
