@@ -30,7 +30,8 @@ extension STOWPartStore {
                 heldBytes -= done.size
                 outcomes.append((done.index, done.outcome))
             }
-            var part = ByteBuffer()
+            var part = PartBytes()
+            var lastPartSize = 0
             var partType: String?
             var index = 0
             var readingError: (any Error)?
@@ -38,20 +39,21 @@ extension STOWPartStore {
                 while let event = try await reader.next() {
                     switch event {
                     case .partStart(let headers):
-                        part = ByteBuffer()
+                        part = PartBytes()
                         partType = headers.contentType?.mediaType
                     case .bodyChunk(let chunk):
                         // A part of a type we don't take is read past, not kept.
-                        if Self.isDICOM(partType) { part.writeImmutableBuffer(chunk) }
+                        if Self.isDICOM(partType) { part.append(chunk, expecting: lastPartSize) }
                     case .partEnd:
                         if Self.isDICOM(partType) {
                             while running > 0
                                 && (running >= Self.concurrentStores
-                                    || heldBytes + part.readableBytes > Self.bytesInFlight)
+                                    || heldBytes + part.bytes.readableBytes > Self.bytesInFlight)
                             {
                                 try await collect()
                             }
-                            let bytes = part
+                            let bytes = part.bytes
+                            lastPartSize = bytes.readableBytes
                             let position = index
                             running += 1
                             heldBytes += bytes.readableBytes
@@ -67,7 +69,7 @@ extension STOWPartStore {
                         }
                         index += 1
                         // A fresh buffer: the stored bytes may still be referenced by the archive.
-                        part = ByteBuffer()
+                        part = PartBytes()
                     }
                 }
             } catch {
@@ -83,5 +85,30 @@ extension STOWPartStore {
     /// A part without a Content-Type takes the request's `type`, application/dicom.
     static func isDICOM(_ mediaType: String?) -> Bool {
         mediaType == nil || mediaType == "application/dicom"
+    }
+}
+
+/// A part's bytes as its body chunks come. A part that arrives in one chunk is that chunk, not
+/// a copy; a longer one is copied once into a buffer sized like the part before it, so a
+/// series of alike instances is not copied again each time the buffer grows.
+struct PartBytes {
+    private(set) var bytes = ByteBuffer()
+    /// `bytes` is a chunk the parser handed out, which shares its storage.
+    private var borrowed = false
+
+    mutating func append(_ chunk: ByteBuffer, expecting size: Int) {
+        if bytes.readableBytes == 0 {
+            bytes = chunk
+            borrowed = true
+        } else if borrowed {
+            var owned = ByteBuffer()
+            owned.reserveCapacity(max(size, bytes.readableBytes + chunk.readableBytes))
+            owned.writeImmutableBuffer(bytes)
+            owned.writeImmutableBuffer(chunk)
+            bytes = owned
+            borrowed = false
+        } else {
+            bytes.writeImmutableBuffer(chunk)
+        }
     }
 }

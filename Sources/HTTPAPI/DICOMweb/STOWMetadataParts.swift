@@ -19,23 +19,23 @@ extension STOWPartStore {
         var metadata: [ByteBuffer] = []
         var bulkData: [String: ByteBuffer] = [:]
         var held = 0
-        var part = ByteBuffer()
+        var part = PartBytes()
         var headers = MultipartPartHeaders()
         while let event = try await reader.next() {
             switch event {
             case .partStart(let partHeaders):
                 headers = partHeaders
-                part = ByteBuffer()
+                part = PartBytes()
             case .bodyChunk(let chunk):
                 held += chunk.readableBytes
                 guard held <= maximumSize else { throw MultipartError.partTooLarge(limit: maximumSize) }
-                part.writeImmutableBuffer(chunk)
+                part.append(chunk, expecting: 0)
             case .partEnd:
                 let type = headers.contentType?.mediaType
                 if type == metadataType || (type == nil && metadata.isEmpty) {
-                    metadata.append(part)
+                    metadata.append(part.bytes)
                 } else if let location = headers["Content-Location"] ?? headers["Content-ID"] {
-                    bulkData[location] = part
+                    bulkData[location] = part.bytes
                 } else {
                     fail(
                         nil, header: nil, reason: .cannotUnderstand,
