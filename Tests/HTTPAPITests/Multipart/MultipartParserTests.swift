@@ -118,7 +118,9 @@ import Testing
                     content.append(alphabet.randomElement(using: &generator) ?? 0)
                 }
                 // A whole delimiter inside the content would end the part.
-                while let range = content.firstRange(of: Array("\r\n--zz".utf8)) { content.remove(at: range.lowerBound) }
+                while let range = content.firstRange(of: Array("\r\n--zz".utf8)) {
+                    content.remove(at: range.lowerBound)
+                }
                 contents.append(content)
                 body += Array("\r\n--zz\r\n\r\n".utf8) + content
             }
