@@ -56,9 +56,6 @@ struct MultipartParser: Sendable {
     let limits: Limits
     /// CRLF `--` boundary: what ends a part and starts the next.
     private let delimiter: [UInt8]
-    /// Boyer-Moore-Horspool shifts for `delimiter`, by the byte under its last position: pixel
-    /// data is full of CR bytes, and checking each one cost a fifth of a STOW's CPU.
-    private let shifts: [Int]
     private var buffer = ByteBuffer()
     private var state = State.preamble
     /// The body may open with the delimiter without its CRLF.
@@ -69,11 +66,6 @@ struct MultipartParser: Sendable {
     init(boundary: String, limits: Limits = Limits()) {
         self.limits = limits
         delimiter = Array("\r\n--\(boundary)".utf8)
-        var shifts = [Int](repeating: delimiter.count, count: 256)
-        for (position, byte) in delimiter.dropLast().enumerated() {
-            shifts[Int(byte)] = delimiter.count - 1 - position
-        }
-        self.shifts = shifts
     }
 
     /// The close delimiter was read: the body is complete.
@@ -271,24 +263,44 @@ struct MultipartParser: Sendable {
         }
     }
 
-    /// The offset of the delimiter at or after `from`, by Boyer-Moore-Horspool: most steps
-    /// skip a delimiter's length.
+    /// The offset of the delimiter at or after `from`. Pixel data is full of CR bytes, and
+    /// looking at each one (memchr, then memcmp) cost a fifth of a STOW's CPU; here sixteen
+    /// positions at a time are tested for the delimiter's first byte and, at its distance,
+    /// its last, and only where both match are the bytes between compared.
     private func findDelimiter(from: Int) -> Int? {
-        let length = delimiter.count
-        let lastByte = delimiter[length - 1]
-        return buffer.withUnsafeReadableBytes { haystack -> Int? in
+        buffer.withUnsafeReadableBytes { haystack -> Int? in
             delimiter.withUnsafeBytes { needle -> Int? in
-                shifts.withUnsafeBufferPointer { shifts -> Int? in
-                    guard let base = haystack.baseAddress, let needleBase = needle.baseAddress else { return nil }
-                    var start = from
-                    let last = haystack.count - length
-                    while start <= last {
-                        let byte = haystack[start + length - 1]
-                        if byte == lastByte, memcmp(base + start, needleBase, length - 1) == 0 { return start }
-                        start += shifts[Int(byte)]
-                    }
+                guard let base = haystack.baseAddress, let needleBase = needle.baseAddress, from >= 0 else {
                     return nil
                 }
+                let length = needle.count
+                let count = haystack.count
+                let firstByte = needle[0]
+                let lastByte = needle[length - 1]
+                func matches(at index: Int) -> Bool {
+                    memcmp(base + index + 1, needleBase + 1, length - 2) == 0
+                }
+                var start = from
+                let firsts = SIMD16<UInt8>(repeating: firstByte)
+                let lasts = SIMD16<UInt8>(repeating: lastByte)
+                while start + length - 1 + 16 <= count {
+                    let heads = base.loadUnaligned(fromByteOffset: start, as: SIMD16<UInt8>.self)
+                    let tails = base.loadUnaligned(fromByteOffset: start + length - 1, as: SIMD16<UInt8>.self)
+                    let candidates = (heads .== firsts) .& (tails .== lasts)
+                    if any(candidates) {
+                        for lane in 0..<16 where candidates[lane] && matches(at: start + lane) {
+                            return start + lane
+                        }
+                    }
+                    start += 16
+                }
+                while start + length <= count {
+                    if haystack[start] == firstByte, haystack[start + length - 1] == lastByte, matches(at: start) {
+                        return start
+                    }
+                    start += 1
+                }
+                return nil
             }
         }
     }
