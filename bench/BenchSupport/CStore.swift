@@ -67,6 +67,7 @@ package enum Workloads {
         let lanes = max(1, associations)
         var opened: [ClientAssociation] = []
         for _ in 0..<lanes { opened.append(try await connect(endpoint, timeout: .seconds(30), window: window)) }
+        try await Machine.settle()
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + limit

@@ -23,6 +23,7 @@ enum WebWorkloads {
             (body: Multipart.body($0), count: $0.count, bytes: $0.reduce(0) { $0 + $1.readableBytes })
         }
         let lanes = max(1, clients)
+        try await Machine.settle()
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + limit
@@ -71,6 +72,7 @@ enum WebWorkloads {
             }
             lengths.append(Multipart.length(of: sizes))
         }
+        try await Machine.settle()
         server.resetPeakMemory()
         let sampled = Maximum()
         let clock = ContinuousClock()
