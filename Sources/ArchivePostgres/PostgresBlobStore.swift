@@ -82,10 +82,11 @@ public struct PostgresBlobStore: BlobStore {
         }
     }
 
-    /// A blob of one chunk (most instances, with the default 1 MiB chunks) in one statement
-    /// and one commit: the upload, its chunk and the `blobs` row together, where the streamed
-    /// path commits three times. A retried transaction makes a new upload; the one it
-    /// replaces, if any, is dropped as when a key is written again.
+    /// A blob of one chunk (most instances, with the default 1 MiB chunks) in one statement,
+    /// its own transaction: the upload, its chunk and the `blobs` row together, where the
+    /// streamed path commits three times. A statement retried after a lost reply makes a new
+    /// upload and drops the first, as when a key is written again; the upload it replaces is
+    /// dropped after the commit (if that fails, the sweep removes it: nothing points at it).
     private func putWhole(_ key: BlobKey, _ buffers: [ByteBuffer], size: Int) async throws -> Int {
         let logger = self.logger
         var bytes = buffers.first ?? ByteBuffer()
@@ -94,27 +95,20 @@ public struct PostgresBlobStore: BlobStore {
             bytes.reserveCapacity(size)
             for buffer in buffers { bytes.writeImmutableBuffer(buffer) }
         }
-        let whole = bytes
-        try await index.transaction("blob put") { connection in
-            // A custom plan would fold the chunk into the plan as a constant and copy it
-            // several times while planning; the generic plan reads it from the parameter.
-            try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: logger)
-            let previous = try await connection.query(
-                """
-                WITH previous AS (SELECT upload_id FROM blobs WHERE key = \(key.rawValue) FOR UPDATE),
-                upload AS (INSERT INTO blob_uploads DEFAULT VALUES RETURNING id),
-                chunk AS (INSERT INTO blob_chunks (upload_id, "offset", bytes) SELECT id, 0, \(whole) FROM upload),
-                blob AS (
-                    INSERT INTO blobs (key, upload_id, size) SELECT \(key.rawValue), id, \(size) FROM upload
-                    ON CONFLICT (key) DO UPDATE SET upload_id = excluded.upload_id, size = excluded.size,
-                        modified = now())
-                SELECT upload_id FROM previous
-                """, logger: logger
-            ).collect().first?.decode(Int.self)
-            if let previous {
-                try await connection.query("DELETE FROM blob_uploads WHERE id = \(previous)", logger: logger)
+        let statement = PutWholeBlob(key: key.rawValue, bytes: bytes, size: size)
+        let previous = try await index.reading { connection in
+            try await connection.execute(statement, logger: logger).reduce(into: [Int]()) { $0.append($1) }.first
+        }
+        if let previous {
+            do {
+                try await index.reading { connection in
+                    _ = try await connection.query("DELETE FROM blob_uploads WHERE id = \(previous)", logger: logger)
+                }
+            } catch {
+                logger.notice(
+                    "a replaced upload was not dropped; the sweep of incomplete uploads will",
+                    metadata: ["key": "\(key.rawValue)", "upload": "\(previous)", "error": "\(error)"])
             }
-            return .commit(())
         }
         return size
     }
@@ -258,5 +252,40 @@ private actor BlobLister {
             buffer.reverse()
         }
         return buffer.popLast()
+    }
+}
+
+/// The one-chunk put, prepared once per connection: parsing and planning it each time cost
+/// PostgreSQL more than a tenth of its CPU in a STOW-RS run. From the sixth execution the
+/// plan is generic: a custom plan would fold the chunk into the plan as a constant and copy
+/// it while planning.
+private struct PutWholeBlob: PostgresPreparedStatement {
+    typealias Row = Int
+
+    static let sql = """
+        WITH previous AS (SELECT upload_id FROM blobs WHERE key = $1 FOR UPDATE),
+        upload AS (INSERT INTO blob_uploads DEFAULT VALUES RETURNING id),
+        chunk AS (INSERT INTO blob_chunks (upload_id, "offset", bytes) SELECT id, 0, $2 FROM upload),
+        blob AS (
+            INSERT INTO blobs (key, upload_id, size) SELECT $1, id, $3 FROM upload
+            ON CONFLICT (key) DO UPDATE SET upload_id = excluded.upload_id, size = excluded.size, modified = now())
+        SELECT upload_id FROM previous
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .bytea, .int8]
+
+    let key: String
+    let bytes: ByteBuffer
+    let size: Int
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(key)
+        bindings.append(bytes)
+        bindings.append(size)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int {
+        try row.decode(Int.self)
     }
 }
