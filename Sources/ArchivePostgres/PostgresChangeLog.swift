@@ -18,7 +18,7 @@ enum PostgresChangeLog {
         _ changes: [(Change.Kind, ResourcePath)], on connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !changes.isEmpty else { return }
-        try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+        _ = try await connection.execute(LockChangesStatement(key: lockKey), logger: logger).collected()
         var binds = PostgresBindings()
         var rows: [String] = []
         for (kind, path) in changes {
@@ -34,6 +34,10 @@ enum PostgresChangeLog {
             binds.append(path.seriesInstanceUID.map(PostgresColumns.storable))
             let base = binds.count - 8
             rows.append("(" + (1...8).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+        }
+        if changes.count == 1 {
+            _ = try await connection.execute(AppendChangeStatement(bindings: binds), logger: logger)
+            return
         }
         try await connection.query(
             PostgresQuery(

@@ -61,26 +61,36 @@ enum PostgresColumns {
         alias(attribute.level) + "." + keyColumn(attribute)
     }
 
+    /// The columns of one level's row a registration writes, in order: every catalog
+    /// attribute of the level and, after it, its key column when it has one.
+    static func registeredColumns(at level: QueryLevel) -> [(name: String, attribute: IndexedAttribute, isKey: Bool)] {
+        AttributeCatalog.attributes(at: level).flatMap { attribute in
+            attribute.kind.hasMatchKey
+                ? [(column(attribute), attribute, false), (keyColumn(attribute), attribute, true)]
+                : [(column(attribute), attribute, false)]
+        }
+    }
+
+    /// The type each of `registeredColumns` is bound as.
+    static func registeredTypes(at level: QueryLevel) -> [PostgresDataType] {
+        registeredColumns(at: level).map { $0.attribute.kind == .integer && !$0.isKey ? .int8 : .text }
+    }
+
     /// Column names and values of one level's row, for INSERT or UPDATE: every catalog
     /// attribute of the level (NULL when the instance has no value) and its key column.
     static func values(at level: QueryLevel, of registration: InstanceRegistration) -> [(String, Value)] {
-        var result: [(String, Value)] = []
-        for attribute in AttributeCatalog.attributes(at: level) {
-            var text = registration.values[attribute.tag]
+        registeredColumns(at: level).map { column in
+            var text = registration.values[column.attribute.tag]
             // The patient's identity columns are the identity, empty rather than NULL.
-            if attribute.tag == .patientID { text = registration.patient.patientID }
-            if attribute.tag == .issuerOfPatientID { text = registration.patient.issuer }
-            if attribute.kind == .integer {
-                result.append((column(attribute), .integer(text.flatMap { Int($0) })))
-            } else {
-                result.append((column(attribute), .text(text.map(storable))))
+            if column.attribute.tag == .patientID { text = registration.patient.patientID }
+            if column.attribute.tag == .issuerOfPatientID { text = registration.patient.issuer }
+            if column.isKey {
+                let key = text.flatMap { MatchKey.key(for: $0, kind: column.attribute.kind) }
+                return (column.name, .text(key.map(storable)))
             }
-            if attribute.kind.hasMatchKey {
-                let key = text.flatMap { MatchKey.key(for: $0, kind: attribute.kind) }
-                result.append((keyColumn(attribute), .text(key.map(storable))))
-            }
+            if column.attribute.kind == .integer { return (column.name, .integer(text.flatMap { Int($0) })) }
+            return (column.name, .text(text.map(storable)))
         }
-        return result
     }
 
     /// PostgreSQL text cannot hold NUL, which a malformed value may carry (SQLite keeps it):

@@ -137,21 +137,13 @@ struct PostgresRegistrar {
     }
 
     private func knownRows(_ registration: InstanceRegistration) async throws -> KnownRows {
-        let rows = try await connection.query(
-            """
-            SELECT i.pk, st.pk, st.patient_pk, p.patientid, p.issuerofpatientid, se.pk, sst.studyinstanceuid
-            FROM (SELECT 1) AS one
-            LEFT JOIN instances i ON i.sopinstanceuid = \(registration.sopInstanceUID)
-            LEFT JOIN studies st ON st.studyinstanceuid = \(registration.studyInstanceUID)
-            LEFT JOIN patients p ON p.pk = st.patient_pk
-            LEFT JOIN series se ON se.seriesinstanceuid = \(registration.seriesInstanceUID)
-            LEFT JOIN studies sst ON sst.pk = se.study_pk
-            """, logger: logger)
-        guard let row = try await rows.collect().first else {
+        let statement = KnownRowsStatement(
+            sopInstanceUID: registration.sopInstanceUID, studyInstanceUID: registration.studyInstanceUID,
+            seriesInstanceUID: registration.seriesInstanceUID)
+        guard let row = try await connection.execute(statement, logger: logger).collected().first else {
             throw IndexStoreError.corrupt("the look-up of \(registration.sopInstanceUID) returned no row")
         }
-        let (instance, study, patientPK, patientID, issuer, series, seriesStudy) = try row.decode(
-            (Int?, Int?, Int?, String?, String?, Int?, String?).self)
+        let (instance, study, patientPK, patientID, issuer, series, seriesStudy) = row
         var known = KnownRows(instance: instance != nil, seriesPK: series, seriesStudy: seriesStudy)
         if let study, let patientPK {
             known.study = StudyRow(
@@ -273,36 +265,46 @@ struct PostgresRegistrar {
     private func insert(
         _ level: QueryLevel, _ registration: InstanceRegistration, parent: (column: String, pk: Int)?
     ) async throws -> Int? {
-        var columns = PostgresColumns.values(at: level, of: registration)
-        if let parent { columns.insert((parent.column, .integer(parent.pk)), at: 0) }
-        columns.append(("resource_id", .text(registration.resourceID(at: level).description)))
-        if level == .image {
-            columns.append(("blob_key", .text(registration.blobKey.rawValue)))
-            columns.append(("size", .integer(registration.size)))
-        }
         var binds = PostgresBindings()
-        for (_, value) in columns { value.append(to: &binds) }
-        let names = columns.map(\.0).joined(separator: ", ")
-        let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
-        var sql = """
-            INSERT INTO \(PostgresColumns.table(level)) (\(names)) VALUES (\(placeholders))
-            ON CONFLICT DO NOTHING RETURNING pk
-            """
+        if let parent { binds.append(parent.pk) }
+        for (_, value) in PostgresColumns.values(at: level, of: registration) { value.append(to: &binds) }
+        binds.append(registration.resourceID(at: level).description)
         if level == .image {
-            // The instance's metadata in the same statement (a round trip less); nothing when
-            // the instance row was not inserted.
+            binds.append(registration.blobKey.rawValue)
+            binds.append(registration.size)
             binds.append(registration.metadata.encoding.rawValue)
             binds.append(registration.metadata.bytes)
-            sql = """
-                WITH inserted AS (\(sql)), metadata AS (
-                    INSERT INTO instance_metadata (instance_pk, encoding, bytes)
-                    SELECT pk, $\(binds.count - 1), $\(binds.count) FROM inserted)
-                SELECT pk FROM inserted
-                """
+            // The statement every instance runs, prepared once per connection.
+            return try await connection.execute(InsertInstanceStatement(bindings: binds), logger: logger)
+                .collected().first
         }
+        let sql = Self.insertSQL(level, parent: parent?.column)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         if let pk = try await rows.collect().first?.decode(Int.self) { return pk }
         return nil
+    }
+
+    /// The INSERT of one level's row, binds in this order: the parent's key (when `parent`
+    /// names its column), `PostgresColumns.registeredColumns`, resource_id; for an instance
+    /// then blob_key, size, and its metadata's encoding and bytes, inserted in the same
+    /// statement (a round trip less; nothing when the instance row was not inserted).
+    static func insertSQL(_ level: QueryLevel, parent: String?) -> String {
+        var names = PostgresColumns.registeredColumns(at: level).map(\.name)
+        if let parent { names.insert(parent, at: 0) }
+        names.append("resource_id")
+        if level == .image { names += ["blob_key", "size"] }
+        let placeholders = (1...names.count).map { "$\($0)" }.joined(separator: ", ")
+        let sql = """
+            INSERT INTO \(PostgresColumns.table(level)) (\(names.joined(separator: ", "))) VALUES (\(placeholders))
+            ON CONFLICT DO NOTHING RETURNING pk
+            """
+        guard level == .image else { return sql }
+        return """
+            WITH inserted AS (\(sql)), metadata AS (
+                INSERT INTO instance_metadata (instance_pk, encoding, bytes)
+                SELECT pk, $\(names.count + 1), $\(names.count + 2) FROM inserted)
+            SELECT pk FROM inserted
+            """
     }
 
     private func writeMetadata(_ metadata: InstanceMetadata, instancePK: Int) async throws {
