@@ -18,7 +18,7 @@ enum PostgresChangeLog {
         _ changes: [(Change.Kind, ResourcePath)], on connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !changes.isEmpty else { return }
-        _ = try await connection.execute(LockChangesStatement(key: lockKey), logger: logger).collected()
+        try await lock(on: connection, logger: logger)
         var binds = PostgresBindings()
         var rows: [String] = []
         for (kind, path) in changes {
@@ -46,6 +46,13 @@ enum PostgresChangeLog {
                     VALUES \(rows.joined(separator: ", "))
                     """,
                 binds: binds), logger: logger)
+    }
+
+    /// Takes the lock `append` takes, until the transaction ends (again is a no-op). A writer
+    /// whose triggers update counts immediately takes it before them: registrations take it
+    /// before theirs, deferred to the commit.
+    static func lock(on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await connection.execute(LockChangesStatement(key: lockKey), logger: logger).collected()
     }
 
     static func identifiers(of resource: ResourceSelector) -> (uid: String, issuer: String?) {

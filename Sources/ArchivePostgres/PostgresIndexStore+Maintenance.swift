@@ -109,6 +109,8 @@ struct PostgresDeleter {
     let logger: Logger
 
     func delete(_ resource: ResourceSelector) async throws -> [BlobKey] {
+        // Before the triggers lock the counts' rows: the order registrations take them in.
+        try await PostgresChangeLog.lock(on: connection, logger: logger)
         var binds = PostgresBindings()
         let filter: String
         switch resource {

@@ -36,6 +36,9 @@ struct PostgresRegistrar {
     let logger: Logger
 
     func register(_ registration: InstanceRegistration) async throws -> Transaction<RegistrationOutcome> {
+        // The counts of the series, study and patient are updated as the transaction commits,
+        // so that their rows are locked only then (see `PostgresSchema.deferrableCounters`).
+        try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.deferCounters), logger: logger)
         // One statement finds whatever of the instance, its study (with the patient) and its
         // series is indexed already: each statement is a round trip to the server.
         let known = try await knownRows(registration)

@@ -44,6 +44,8 @@ enum PostgresSchema {
         Migration(version: 4, compatibleFrom: 1, transactional: true, statements: extraValues),
         // Expand only: nullable columns, which builds before it don't write.
         Migration(version: 5, compatibleFrom: 1, transactional: true, statements: changePaths),
+        // Expand only: the same triggers, which a transaction may now defer to its commit.
+        Migration(version: 6, compatibleFrom: 1, transactional: true, statements: deferrableCounters),
     ]
 
     /// A nullable column (instant to add, even to a large table) and indexes built without

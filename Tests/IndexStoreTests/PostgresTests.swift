@@ -1,5 +1,6 @@
 import Archive
 import ArchivePostgres
+import DICOM
 import Foundation
 import Logging
 import NIOCore
@@ -27,7 +28,7 @@ struct PostgresTests {
             }
             let versions = try await TestDatabase.administer(
                 configuration, "SELECT version::text FROM apus_schema_migrations ORDER BY version")
-            #expect(versions == ["1", "2", "3", "4", "5"])
+            #expect(versions == ["1", "2", "3", "4", "5", "6"])
         }
     }
 
@@ -97,6 +98,47 @@ struct PostgresTests {
                     try await group.waitForAll()
                 }
                 #expect(try await index.statistics().instances == 5)
+            }
+        }
+    }
+
+    @Test("stores into one series side by side, with deletes among them, keep every count right")
+    func concurrentCounts() async throws {
+        try await TestDatabase.with { configuration in
+            try await Self.withStore(configuration) { index in
+                let archive = Archive(index: index, blobs: PostgresBlobStore(index: index), logger: TestArchive.logger)
+                let template = GeneratedStudies().dataSet(0)
+                let files = try (1...40).map { number in
+                    var dataSet = template
+                    dataSet.set(.sopInstanceUID, string: "2.25.\(900_000 + number)")
+                    dataSet.set(.instanceNumber, string: String(number))
+                    return try DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRLittleEndian).encoded()
+                }
+                for file in files.prefix(10) { _ = try await archive.store(part10: file) }
+                // Registrations defer their counts to the commit; deletes update them at once.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for file in files.dropFirst(10) { group.addTask { _ = try await archive.store(part10: file) } }
+                    for number in 1...5 {
+                        group.addTask { _ = try await archive.delete(.instance("2.25.\(900_000 + number)")) }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(try await index.statistics().instances == 35)
+                let wrong = try await TestDatabase.administer(
+                    configuration,
+                    """
+                    SELECT ((SELECT count(*) FROM series se
+                            WHERE instance_count <> (SELECT count(*) FROM instances i WHERE i.series_pk = se.pk))
+                        + (SELECT count(*) FROM studies st WHERE instance_count <> (SELECT count(*) FROM instances i
+                            JOIN series se ON se.pk = i.series_pk WHERE se.study_pk = st.pk))
+                        + (SELECT count(*) FROM patients p WHERE instance_count <> (SELECT count(*) FROM instances i
+                            JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk
+                            WHERE st.patient_pk = p.pk)))::text
+                    """)
+                #expect(wrong == ["0"])
+                let deferrable = try await TestDatabase.administer(
+                    configuration, "SELECT count(*)::text FROM pg_trigger WHERE tgname LIKE '%_counted' AND tgdeferrable")
+                #expect(deferrable == ["3"])
             }
         }
     }
