@@ -18,7 +18,6 @@ enum PostgresChangeLog {
         _ changes: [(Change.Kind, ResourcePath)], on connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !changes.isEmpty else { return }
-        try await lock(on: connection, logger: logger)
         var binds = PostgresBindings()
         var rows: [String] = []
         for (kind, path) in changes {
@@ -36,9 +35,11 @@ enum PostgresChangeLog {
             rows.append("(" + (1...8).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
         }
         if changes.count == 1 {
+            binds.append(lockKey)
             _ = try await connection.execute(AppendChangeStatement(bindings: binds), logger: logger)
             return
         }
+        try await lock(on: connection, logger: logger)
         try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
