@@ -9,7 +9,7 @@ extension InstanceMetadata {
             bulkDataThreshold: bulkDataThreshold,
             bulkDataURI: { reference in InstanceMetadata.bulkDataURI(for: reference) })
         let json = encoder.encode(dataSet)
-        if encoding == .deflatedJSON, let deflated = Deflate.deflate(json),
+        if encoding == .deflatedJSON, let deflated = Deflate.deflate(json, level: Self.deflateLevel),
             deflated.readableBytes < json.readableBytes
         {
             self.init(encoding: .deflatedJSON, bytes: deflated)
@@ -17,6 +17,10 @@ extension InstanceMetadata {
             self.init(encoding: .json, bytes: json)
         }
     }
+
+    /// zlib's fastest level: every stored instance pays for it, and a metadata document is
+    /// read far more often than it would gain from a smaller size.
+    public static let deflateLevel: Int32 = 1
 
     /// `apus-bulk:` followed by the element's path: each enclosing sequence's tag and item
     /// index, then its own tag, separated by `/`.

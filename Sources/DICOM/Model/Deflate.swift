@@ -49,12 +49,13 @@ public enum Deflate {
         return output
     }
 
-    /// Raw deflate of a whole buffer, for writing the deflated transfer syntax.
-    public static func deflate(_ input: ByteBuffer) -> ByteBuffer? {
+    /// Raw deflate of a whole buffer, for writing the deflated transfer syntax. `level` is
+    /// zlib's: 1 (fastest) to 9 (smallest), -1 its default (6).
+    public static func deflate(_ input: ByteBuffer, level: Int32 = -1) -> ByteBuffer? {
         var stream = z_stream()
         guard
             deflateInit2_(
-                &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                &stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
                 Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { return nil }
         defer { deflateEnd(&stream) }
