@@ -53,9 +53,14 @@ public enum Deflate {
     /// zlib's: 1 (fastest) to 9 (smallest), -1 its default (6).
     public static func deflate(_ input: ByteBuffer, level: Int32 = -1) -> ByteBuffer? {
         var stream = z_stream()
+        // A window no larger than the input loses nothing, and a small input (an instance's
+        // metadata) then costs zlib tens of kilobytes of state to set up instead of 256.
+        var windowBits: Int32 = 9
+        while windowBits < MAX_WBITS, 1 << windowBits < input.readableBytes { windowBits += 1 }
+        let memoryLevel = min(8, max(1, windowBits - 7))
         guard
             deflateInit2_(
-                &stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                &stream, level, Z_DEFLATED, -windowBits, memoryLevel, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
                 Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { return nil }
         defer { deflateEnd(&stream) }
