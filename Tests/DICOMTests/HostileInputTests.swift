@@ -241,6 +241,25 @@ struct HostileInputTests {
         #expect(throws: DICOMReadError.self) { try Deflate.inflate(deflated, maximumSize: 99_999) }
     }
 
+    /// The window follows the input's size: every size around a window's edge, at each
+    /// level, inflates back to the input.
+    @Test func deflateRoundTripsAtEverySize() throws {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 511, 512, 513, 2_047, 2_048, 2_049, 4_097, 32_768, 32_769, 200_000] {
+            var data = ByteBuffer()
+            // Half repetitive, half random: matches near and far, and literals.
+            for index in 0..<size {
+                data.writeInteger(
+                    index % 2 == 0
+                        ? UInt8(truncatingIfNeeded: index / 64) : UInt8.random(in: 0...255, using: &generator))
+            }
+            for level: Int32 in [-1, 1, 9] {
+                let deflated = try #require(Deflate.deflate(data, level: level), "size \(size), level \(level)")
+                #expect(try Deflate.inflate(deflated, maximumSize: size) == data, "size \(size), level \(level)")
+            }
+        }
+    }
+
     @Test func deflatedGarbage() {
         let body: [UInt8] = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }
         guard case .failure = read(body, syntax: Self.deflated) else {
