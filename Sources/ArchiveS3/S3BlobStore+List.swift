@@ -1,5 +1,6 @@
 public import Archive
 import Foundation
+import Logging
 import Synchronization
 
 extension S3BlobStore {
@@ -39,8 +40,18 @@ extension S3BlobStore {
                 query.append(("key-marker", markers.keyMarker))
                 query.append(("upload-id-marker", markers.uploadIDMarker))
             }
-            let body = try await client.sendReadingBody(
-                S3Request(method: "GET", objectKey: nil, query: query, operation: "list multipart uploads"))
+            let body: [UInt8]
+            do {
+                body = try await client.sendReadingBody(
+                    S3Request(method: "GET", objectKey: nil, query: query, operation: "list multipart uploads"))
+            } catch let error as BlobStoreError where error.code == .unsupported || error.code == .notFound {
+                // Some S3-compatible servers do not list uploads (rclone's answers NoSuchUpload):
+                // the sweep is housekeeping, and an archive on such a server still runs.
+                client.logger.warning(
+                    "this S3 server does not list multipart uploads: unfinished ones are not swept",
+                    metadata: ["endpoint": "\(configuration.endpoint)", "answer": "\(error.reason)"])
+                return removed
+            }
             guard let page = S3Responses.uploadPage(body) else {
                 throw BlobStoreError(
                     code: .io, key: nil, operation: "list multipart uploads",

@@ -29,7 +29,8 @@ struct S3Failure: Error, Sendable {
         let blobCode: BlobStoreError.Code =
             switch (status, code) {
             // A missing bucket is a configuration problem, not a missing blob.
-            case (_, "NoSuchKey"), (404, nil), (404, ""): .notFound
+            case (_, "NoSuchKey"), (_, "NoSuchUpload"), (404, nil), (404, ""): .notFound
+            case (501, _), (_, "NotImplemented"): .unsupported
             case (416, _), (_, "InvalidRange"): .invalidRange
             default: .io
             }

@@ -19,9 +19,11 @@ public struct S3RetryPolicy: Sendable, Hashable {
         return ceiling > 0 ? Double.random(in: 0...ceiling) : 0
     }
 
-    /// S3's answers that mean "try again": server errors, throttling, and the codes S3
-    /// sends for them when the status alone is ambiguous.
+    /// S3's answers that mean "try again": server errors (but 501, an operation the server
+    /// lacks, which no retry brings), throttling, and the codes S3 sends for them when the
+    /// status alone is ambiguous.
     static func isRetryable(status: Int, code: String?) -> Bool {
+        if status == 501 || code == "NotImplemented" { return false }
         if status >= 500 || status == 429 { return true }
         switch code {
         case "SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling", "RequestTimeTooSkewed":

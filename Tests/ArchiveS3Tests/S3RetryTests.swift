@@ -1,6 +1,7 @@
 import Archive
 import Logging
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @testable import ArchiveS3
@@ -42,6 +43,34 @@ struct S3RetryTests {
             }
         }
         #expect(endpoint.requests == 3)
+    }
+
+    @Test("a server that does not list multipart uploads leaves the sweep empty; a missing bucket still fails")
+    func uploadListingUnsupported() async throws {
+        let unsupported = [
+            FlakyS3Endpoint.Reply(status: .notFound, code: "NoSuchUpload"),  // rclone serve s3
+            FlakyS3Endpoint.Reply(status: .notImplemented, code: "NotImplemented"),
+        ]
+        for reply in unsupported {
+            let endpoint = FlakyS3Endpoint(script: [reply])
+            try await endpoint.run { port in
+                try await S3BlobStore.with(configuration: Self.configuration(port: port), logger: Logger(label: "t")) {
+                    store in
+                    let removed = try await store.removeIncomplete(olderThan: 0)
+                    #expect(removed == 0, "\(reply.code)")
+                }
+            }
+        }
+        let missingBucket = FlakyS3Endpoint(script: [.init(status: .notFound, code: "NoSuchBucket")])
+        try await missingBucket.run { port in
+            try await S3BlobStore.with(configuration: Self.configuration(port: port), logger: Logger(label: "t")) {
+                store in
+                let error = await #expect(throws: BlobStoreError.self) {
+                    _ = try await store.removeIncomplete(olderThan: 0)
+                }
+                #expect(error?.description.contains("NoSuchBucket") == true)
+            }
+        }
     }
 
     @Test("a refusal is not retried; S3's code and message are in the error")

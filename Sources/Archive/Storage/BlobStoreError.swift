@@ -11,6 +11,8 @@ public struct BlobStoreError: Error, Sendable, Hashable, CustomStringConvertible
         public static let io = Code("I/O error")
         /// A range that starts past the end of the blob or is otherwise unusable.
         public static let invalidRange = Code("invalid range")
+        /// The storage does not offer the operation (an S3-compatible server without it).
+        public static let unsupported = Code("not supported")
 
         public var description: String { name }
     }
