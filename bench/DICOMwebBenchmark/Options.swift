@@ -33,9 +33,10 @@ struct Options {
     static let usage = """
         DICOMwebBenchmark: apus serve and Orthanc (DICOMweb plugin) over HTTP, side by side, one run.
 
-          --targets LIST       of apus, orthanc, apus-postgres, apus-s3, orthanc-postgres (default apus,orthanc)
-                               apus-postgres, apus-s3 and orthanc-postgres need APUS_TEST_POSTGRES_URL
-                               (scripts/postgres-for-tests); apus-s3 also APUS_TEST_S3_ENDPOINT (scripts/s3-for-tests)
+          --targets LIST       of apus, orthanc, apus-postgres, apus-s3, apus-postgres-files, orthanc-postgres
+                               (default apus,orthanc); all but apus and orthanc need APUS_TEST_POSTGRES_URL
+                               (scripts/postgres-for-tests); apus-s3 also APUS_TEST_S3_ENDPOINT (scripts/s3-for-tests,
+                               or `rclone serve s3`: bench/README.md)
           --workloads LIST     of stow, cstore, wado, metadata, rss, qido (default: all on apus and
                                orthanc; stow, cstore, qido on the PostgreSQL targets)
           --stow N             CT 512x512 instances per STOW-RS workload (200)

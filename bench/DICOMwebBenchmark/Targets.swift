@@ -10,8 +10,11 @@ enum WebTarget: String, CaseIterable, BenchmarkTarget {
     /// `apus serve --database postgres://… --storage postgres`: index and files in PostgreSQL.
     case apusPostgres = "apus-postgres"
     /// `apus serve --database postgres://… --storage s3://…`: the index in PostgreSQL, files in
-    /// S3 (moto_server).
+    /// the S3 server of APUS_TEST_S3_ENDPOINT (moto_server, or `rclone serve s3`).
     case apusS3 = "apus-s3"
+    /// `apus serve --database postgres://…`: the index in PostgreSQL, files on disk (a shared
+    /// volume in Korthweb's topology); what S3 ingest is measured against.
+    case apusPostgresFiles = "apus-postgres-files"
     /// Orthanc with its PostgreSQL index and storage plugins and DICOMweb: the Korthweb setup.
     case orthancPostgres = "orthanc-postgres"
 
@@ -21,12 +24,14 @@ enum WebTarget: String, CaseIterable, BenchmarkTarget {
         case .orthanc: "Orthanc"
         case .apusPostgres: "apus pg"
         case .apusS3: "apus pg+s3"
+        case .apusPostgresFiles: "apus pg+files"
         case .orthancPostgres: "Orthanc pg"
         }
     }
 
     static let comparisons: [(WebTarget, WebTarget)] = [
         (.apus, .orthanc), (.apusPostgres, .orthancPostgres), (.apusS3, .orthancPostgres),
+        (.apusS3, .apusPostgresFiles),
     ]
 
     var isOrthanc: Bool { self == .orthanc || self == .orthancPostgres }
@@ -34,7 +39,7 @@ enum WebTarget: String, CaseIterable, BenchmarkTarget {
     var defaultWorkloads: Set<Workload> {
         switch self {
         case .apus, .orthanc: Set(Workload.allCases)
-        case .apusPostgres, .apusS3, .orthancPostgres: [.stow, .cstore, .qido]
+        case .apusPostgres, .apusS3, .apusPostgresFiles, .orthancPostgres: [.stow, .cstore, .qido]
         }
     }
 }
@@ -68,6 +73,9 @@ enum Servers {
                     "APUS_DATABASE_URL": database, "APUS_STORAGE": storage,
                     "APUS_S3_ACCESS_KEY_ID": "bench", "APUS_S3_SECRET_ACCESS_KEY": "bench",
                 ])
+        case .apusPostgresFiles:
+            let database = try Backends.createDatabase("bench_apus_pg_files_\(getpid())")
+            return try apus(options: options, directory: directory, settings: ["APUS_DATABASE_URL": database])
         case .orthanc:
             return try orthanc(options: options, directory: directory, postgres: nil)
         case .orthancPostgres:
