@@ -97,7 +97,7 @@ public struct PostgresBlobStore: BlobStore {
         }
         let statement = PutWholeBlob(key: key.rawValue, bytes: bytes, size: size)
         let previous = try await index.reading { connection in
-            try await connection.execute(statement, logger: logger).reduce(into: [Int]()) { $0.append($1) }.first
+            try await connection.execute(statement, logger: logger).collected().first
         }
         if let previous {
             do {
@@ -259,7 +259,7 @@ private actor BlobLister {
 /// PostgreSQL more than a tenth of its CPU in a STOW-RS run. From the sixth execution the
 /// plan is generic: a custom plan would fold the chunk into the plan as a constant and copy
 /// it while planning.
-private struct PutWholeBlob: PostgresPreparedStatement {
+private struct PutWholeBlob: BoundStatement {
     typealias Row = Int
 
     static let sql = """
@@ -273,19 +273,13 @@ private struct PutWholeBlob: PostgresPreparedStatement {
         """
     static let bindingDataTypes: [PostgresDataType] = [.text, .bytea, .int8]
 
-    let key: String
-    let bytes: ByteBuffer
-    let size: Int
+    let bindings: PostgresBindings
 
-    func makeBindings() throws -> PostgresBindings {
+    init(key: String, bytes: ByteBuffer, size: Int) {
         var bindings = PostgresBindings(capacity: 3)
         bindings.append(key)
         bindings.append(bytes)
         bindings.append(size)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> Int {
-        try row.decode(Int.self)
+        self.bindings = bindings
     }
 }

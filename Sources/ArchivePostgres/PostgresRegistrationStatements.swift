@@ -7,7 +7,7 @@ import PostgresNIO
 
 /// What the index holds of an instance, its study (with the patient) and its series, in one
 /// round trip; `PostgresRegistrar.knownRows`.
-struct KnownRowsStatement: PostgresPreparedStatement {
+struct KnownRowsStatement: BoundStatement {
     typealias Row = (Int?, Int?, Int?, String?, String?, Int?, String?)
 
     static let sql = """
@@ -21,16 +21,14 @@ struct KnownRowsStatement: PostgresPreparedStatement {
         """
     static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text]
 
-    let sopInstanceUID: String
-    let studyInstanceUID: String
-    let seriesInstanceUID: String
+    let bindings: PostgresBindings
 
-    func makeBindings() throws -> PostgresBindings {
+    init(sopInstanceUID: String, studyInstanceUID: String, seriesInstanceUID: String) {
         var bindings = PostgresBindings(capacity: 3)
         bindings.append(sopInstanceUID)
         bindings.append(studyInstanceUID)
         bindings.append(seriesInstanceUID)
-        return bindings
+        self.bindings = bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
@@ -39,7 +37,7 @@ struct KnownRowsStatement: PostgresPreparedStatement {
 }
 
 /// The instance row and its metadata; binds as `PostgresRegistrar.insertSQL(.image, …)` says.
-struct InsertInstanceStatement: PostgresPreparedStatement {
+struct InsertInstanceStatement: BoundStatement {
     typealias Row = Int
 
     static let sql = PostgresRegistrar.insertSQL(.image, parent: "series_pk")
@@ -47,31 +45,21 @@ struct InsertInstanceStatement: PostgresPreparedStatement {
         [.int8] + PostgresColumns.registeredTypes(at: .image) + [.text, .text, .int8, .int8, .bytea]
 
     let bindings: PostgresBindings
-
-    func makeBindings() throws -> PostgresBindings { bindings }
-
-    func decodeRow(_ row: PostgresRow) throws -> Int {
-        try row.decode(Int.self)
-    }
 }
 
 /// The change log's lock (`PostgresChangeLog`), taken before a sequence number is.
-struct LockChangesStatement: PostgresPreparedStatement {
+struct LockChangesStatement: BoundStatement {
     typealias Row = Int
 
     static let sql = "SELECT 1 FROM pg_advisory_xact_lock($1)"
     static let bindingDataTypes: [PostgresDataType] = [.int8]
 
-    let key: Int64
+    let bindings: PostgresBindings
 
-    func makeBindings() throws -> PostgresBindings {
+    init(key: Int64) {
         var bindings = PostgresBindings(capacity: 1)
         bindings.append(key)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> Int {
-        try row.decode(Int.self)
+        self.bindings = bindings
     }
 }
 
@@ -80,7 +68,7 @@ struct LockChangesStatement: PostgresPreparedStatement {
 /// that long, so a round trip less there is one less for each of them. No sequence number
 /// is taken before the lock is: the row to insert comes out of the function that takes it.
 /// Binds as `PostgresChangeLog.append` makes them, then the lock's key.
-struct AppendChangeStatement: PostgresPreparedStatement {
+struct AppendChangeStatement: BoundStatement {
     typealias Row = ()
 
     static let sql = """
@@ -90,16 +78,4 @@ struct AppendChangeStatement: PostgresPreparedStatement {
     static let bindingDataTypes: [PostgresDataType] = Array(repeating: .text, count: 8) + [.int8]
 
     let bindings: PostgresBindings
-
-    func makeBindings() throws -> PostgresBindings { bindings }
-
-    func decodeRow(_ row: PostgresRow) throws {}
-}
-
-extension AsyncSequence {
-    /// Every element: the rows of a statement are read to the end before the connection
-    /// takes the next one.
-    func collected() async throws -> [Element] {
-        try await reduce(into: []) { $0.append($1) }
-    }
 }

@@ -1,0 +1,26 @@
+import PostgresNIO
+
+/// A prepared statement whose binds the caller makes, in the order its SQL numbers them.
+protocol BoundStatement: PostgresPreparedStatement {
+    var bindings: PostgresBindings { get }
+}
+
+extension BoundStatement {
+    func makeBindings() throws -> PostgresBindings { bindings }
+}
+
+extension BoundStatement where Row == Int {
+    func decodeRow(_ row: PostgresRow) throws -> Int { try row.decode(Int.self) }
+}
+
+extension BoundStatement where Row == () {
+    func decodeRow(_ row: PostgresRow) throws {}
+}
+
+extension AsyncSequence {
+    /// Every element: the rows of a statement are read to the end before the connection
+    /// takes the next one.
+    func collected() async throws -> [Element] {
+        try await reduce(into: []) { $0.append($1) }
+    }
+}
