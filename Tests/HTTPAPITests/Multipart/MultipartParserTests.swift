@@ -125,13 +125,7 @@ import Testing
                 body += Array("\r\n--zz\r\n\r\n".utf8) + content
             }
             body += Array("\r\n--zz--".utf8)
-            var chunks: [[UInt8]] = []
-            var rest = body[...]
-            while !rest.isEmpty {
-                let size = Int.random(in: 1...max(1, min(rest.count, 64)), using: &generator)
-                chunks.append(Array(rest.prefix(size)))
-                rest = rest.dropFirst(size)
-            }
+            let chunks = Self.randomChunks(of: body, upTo: 64, using: &generator)
             #expect(try Self.parse(chunks, boundary: "zz").map(\.body) == contents, "round \(round)")
         }
     }
@@ -154,13 +148,7 @@ import Testing
             }
             let whole = Self.outcome { () throws(MultipartError) in try Self.parse([body], boundary: "zz") }
             for _ in 0..<4 {
-                var chunks: [[UInt8]] = []
-                var rest = body[...]
-                while !rest.isEmpty {
-                    let size = Int.random(in: 1...max(1, min(rest.count, 17)), using: &generator)
-                    chunks.append(Array(rest.prefix(size)))
-                    rest = rest.dropFirst(size)
-                }
+                let chunks = Self.randomChunks(of: body, upTo: 17, using: &generator)
                 let chunked = Self.outcome { () throws(MultipartError) in try Self.parse(chunks, boundary: "zz") }
                 #expect(chunked == whole, "round \(round)")
             }
@@ -250,6 +238,18 @@ extension MultipartParserTests {
         }
         body += Array("\r\n--zz--".utf8)
         return body
+    }
+
+    /// `body` cut into chunks of 1 to `size` bytes.
+    static func randomChunks(of body: [UInt8], upTo size: Int, using generator: inout SplitMix64) -> [[UInt8]] {
+        var chunks: [[UInt8]] = []
+        var rest = body[...]
+        while !rest.isEmpty {
+            let length = Int.random(in: 1...max(1, min(rest.count, size)), using: &generator)
+            chunks.append(Array(rest.prefix(length)))
+            rest = rest.dropFirst(length)
+        }
+        return chunks
     }
 
     /// A seeded generator, so that a failing round can be replayed.
