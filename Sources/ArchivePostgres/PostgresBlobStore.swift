@@ -97,7 +97,7 @@ public struct PostgresBlobStore: BlobStore {
         }
         let statement = PutWholeBlob(key: key.rawValue, bytes: bytes, size: size)
         let previous = try await index.reading { connection in
-            try await connection.execute(statement, logger: logger).collected().first
+            try await connection.run(statement, logger: logger).first
         }
         if let previous {
             do {
@@ -256,9 +256,9 @@ private actor BlobLister {
 }
 
 /// The one-chunk put, prepared once per connection: parsing and planning it each time cost
-/// PostgreSQL more than a tenth of its CPU in a STOW-RS run. From the sixth execution the
-/// plan is generic: a custom plan would fold the chunk into the plan as a constant and copy
-/// it while planning.
+/// PostgreSQL more than a tenth of its CPU in a STOW-RS run. PostgreSQL plans the first five
+/// executions on a connection with the values (folding the chunk into the plan, a copy), and
+/// then keeps a generic plan when it costs no more, as it does here.
 private struct PutWholeBlob: BoundStatement {
     typealias Row = Int
 

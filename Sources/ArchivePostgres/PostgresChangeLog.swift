@@ -36,7 +36,7 @@ enum PostgresChangeLog {
         }
         if changes.count == 1 {
             binds.append(lockKey)
-            _ = try await connection.execute(AppendChangeStatement(bindings: binds), logger: logger)
+            _ = try await connection.run(AppendChangeStatement(bindings: binds), logger: logger)
             return
         }
         try await lock(on: connection, logger: logger)
@@ -53,7 +53,7 @@ enum PostgresChangeLog {
     /// whose triggers update counts immediately takes it before them: registrations take it
     /// before theirs, deferred to the commit.
     static func lock(on connection: PostgresConnection, logger: Logger) async throws {
-        _ = try await connection.execute(LockChangesStatement(key: lockKey), logger: logger).collected()
+        _ = try await connection.run(LockChangesStatement(key: lockKey), logger: logger)
     }
 
     static func identifiers(of resource: ResourceSelector) -> (uid: String, issuer: String?) {

@@ -104,13 +104,17 @@ extension PostgresIndexStore {
 
 /// Deletes an entity, what is below it, and what above it is left empty, in one
 /// transaction; the triggers keep the counts.
+///
+/// Locks are taken in the order registrations take them: the change log's lock, then the
+/// rows of the counts (registrations update those as they commit, under that lock). So the
+/// instances go first with the counts deferred, then the lock is taken and the counts are
+/// applied, and only the end of a delete holds up ingest.
 struct PostgresDeleter {
     let connection: PostgresConnection
     let logger: Logger
 
     func delete(_ resource: ResourceSelector) async throws -> [BlobKey] {
-        // Before the triggers lock the counts' rows: the order registrations take them in.
-        try await PostgresChangeLog.lock(on: connection, logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.deferCounters), logger: logger)
         var binds = PostgresBindings()
         let filter: String
         switch resource {
@@ -159,29 +163,46 @@ struct PostgresDeleter {
             studies[studyPK] = .study(studyUID, of: patient)
             patients[patientPK] = .patient(patient)
         }
-        for (pk, path) in series.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("series", pk: pk) {
+        try await PostgresChangeLog.lock(on: connection, logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.applyCounters), logger: logger)
+        for (pk, path) in series.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty(.series, pk: pk) {
             changes.append((.deleted, path))
         }
-        for (pk, path) in studies.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("studies", pk: pk) {
+        for (pk, path) in studies.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty(.study, pk: pk) {
             changes.append((.deleted, path))
         }
-        for (pk, path) in patients.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty("patients", pk: pk) {
+        for (pk, path) in patients.sorted(by: { $0.key < $1.key }) where try await removeIfEmpty(.patient, pk: pk) {
             changes.append((.deleted, path))
         }
         try await PostgresChangeLog.append(changes, on: connection, logger: logger)
         return keys
     }
 
-    /// Removes a series, study or patient row that has no instances left.
-    private func removeIfEmpty(_ table: String, pk: Int) async throws -> Bool {
+    /// Removes a series, study or patient row that has no instances and no children left. A
+    /// row a registration is adding to (its foreign key check holds a share lock on it) is
+    /// skipped, not waited for: it will not be empty, and waiting for it here, under the change
+    /// log's lock, which that registration needs to commit, would be a deadlock.
+    private func removeIfEmpty(_ level: QueryLevel, pk: Int) async throws -> Bool {
+        let table = PostgresColumns.table(level)
+        let childLevel: QueryLevel =
+            switch level {
+            case .patient: .study
+            case .study: .series
+            case .series, .image: .image
+            }
+        let child = PostgresColumns.table(childLevel)
+        let foreignKey = PostgresColumns.foreignKey(to: level)
+        var binds = PostgresBindings()
+        binds.append(pk)
         let rows = try await connection.query(
             PostgresQuery(
-                unsafeSQL: "DELETE FROM \(table) WHERE pk = $1 AND instance_count = 0 RETURNING pk",
-                binds: {
-                    var binds = PostgresBindings()
-                    binds.append(pk)
-                    return binds
-                }()), logger: logger)
+                unsafeSQL: """
+                    DELETE FROM \(table) WHERE pk IN (
+                        SELECT pk FROM \(table) t WHERE pk = $1 AND instance_count = 0
+                        AND NOT EXISTS (SELECT 1 FROM \(child) c WHERE c.\(foreignKey) = t.pk)
+                        FOR UPDATE SKIP LOCKED)
+                    RETURNING pk
+                    """, binds: binds), logger: logger)
         return try await !rows.collect().isEmpty
     }
 }

@@ -143,7 +143,7 @@ struct PostgresRegistrar {
         let statement = KnownRowsStatement(
             sopInstanceUID: registration.sopInstanceUID, studyInstanceUID: registration.studyInstanceUID,
             seriesInstanceUID: registration.seriesInstanceUID)
-        guard let row = try await connection.execute(statement, logger: logger).collected().first else {
+        guard let row = try await connection.run(statement, logger: logger).first else {
             throw IndexStoreError.corrupt("the look-up of \(registration.sopInstanceUID) returned no row")
         }
         let (instance, study, patientPK, patientID, issuer, series, seriesStudy) = row
@@ -278,8 +278,7 @@ struct PostgresRegistrar {
             binds.append(registration.metadata.encoding.rawValue)
             binds.append(registration.metadata.bytes)
             // The statement every instance runs, prepared once per connection.
-            return try await connection.execute(InsertInstanceStatement(bindings: binds), logger: logger)
-                .collected().first
+            return try await connection.run(InsertInstanceStatement(bindings: binds), logger: logger).first
         }
         let sql = Self.insertSQL(level, parent: parent?.column)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)

@@ -83,11 +83,12 @@ extension PostgresIndexStore {
     static func isTransient(_ error: any Error) -> Bool {
         if error is RetryableConflict || isConnectionLost(error) { return true }
         // 40001 serialization_failure, 40P01 deadlock_detected, 23505 unique_violation (a
-        // concurrent insert won).
+        // concurrent insert won), 23503 foreign_key_violation (a delete removed the series or
+        // study a registration had found; run again, it makes them anew).
         guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
             return false
         }
-        return ["40001", "40P01", "23505"].contains(state)
+        return ["40001", "40P01", "23505", "23503"].contains(state)
     }
 
     private static func reason(_ error: any Error) -> String {

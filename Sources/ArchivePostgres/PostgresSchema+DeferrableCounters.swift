@@ -1,14 +1,17 @@
 /// Version 6: the counter triggers become constraint triggers, still fired at the end of
-/// each statement unless a transaction defers them to its commit.
+/// each statement unless a transaction defers them.
 ///
-/// A registration defers them (`PostgresRegistrar`): fired with the INSERT, they lock the
-/// series, study and patient rows from there to the commit, and every other registration
-/// into the study waits that long; in a STOW-RS run on PostgreSQL most backends waited there.
-/// Deferred, those rows are locked only while the registration commits, after it has taken
-/// the change log's lock. Whoever changes counts without deferring (a delete) takes the
-/// change log's lock first, so that every writer takes the two in one order.
+/// A registration defers them to its commit (`PostgresRegistrar`): fired with the INSERT, they
+/// lock the series, study and patient rows from there to the commit, and every other
+/// registration into the study waits that long; in a STOW-RS run on PostgreSQL most backends
+/// waited there. Deferred, those rows are locked only while the registration commits, after it
+/// has taken the change log's lock. A delete defers them too, and applies them once it holds
+/// that lock (`PostgresDeleter`): every writer takes the lock, then the rows.
 ///
-/// Expand only: a build of version 5 never defers them, and sees the triggers as before.
+/// Expand only: a build of version 5 never defers them, and sees the triggers as before. It
+/// takes the rows before the lock, though, so while replicas of both run (a rolling upgrade),
+/// two stores into one study through one of each can deadlock: PostgreSQL ends one after
+/// `deadlock_timeout` (1 s) and it is retried, as any deadlock is.
 extension PostgresSchema {
     static let counterTriggerNames = ["instances_counted", "series_counted", "studies_counted"]
 
@@ -30,6 +33,8 @@ extension PostgresSchema {
         """,
     ]
 
-    /// The first statement of a registration's transaction.
+    /// The first statement of a registration's or a delete's transaction.
     static let deferCounters = "SET CONSTRAINTS \(counterTriggerNames.joined(separator: ", ")) DEFERRED"
+    /// Applies the counts deferred so far, and the later ones as they happen.
+    static let applyCounters = "SET CONSTRAINTS \(counterTriggerNames.joined(separator: ", ")) IMMEDIATE"
 }

@@ -44,7 +44,9 @@ extension S3BlobStore {
             do {
                 body = try await client.sendReadingBody(
                     S3Request(method: "GET", objectKey: nil, query: query, operation: "list multipart uploads"))
-            } catch let error as BlobStoreError where error.code == .unsupported || error.code == .notFound {
+            } catch let error as BlobStoreError
+                where error.code == .unsupported || (error.code == .notFound && error.reason.contains("NoSuchUpload"))
+            {
                 // Some S3-compatible servers do not list uploads (rclone's answers NoSuchUpload):
                 // the sweep is housekeeping, and an archive on such a server still runs.
                 client.logger.warning(

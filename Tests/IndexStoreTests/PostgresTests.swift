@@ -102,7 +102,7 @@ struct PostgresTests {
         }
     }
 
-    @Test("stores into one series side by side, with deletes among them, keep every count right")
+    @Test("stores into one series side by side, with deletes of instances, the series and the study among them")
     func concurrentCounts() async throws {
         try await TestDatabase.with { configuration in
             try await Self.withStore(configuration) { index in
@@ -124,6 +124,33 @@ struct PostgresTests {
                     try await group.waitForAll()
                 }
                 #expect(try await index.statistics().instances == 35)
+                // The series and its study deleted while stores go into them: nothing waits
+                // for ever (the deletes skip rows a registration is adding to), and no count
+                // or empty parent is left wrong, whichever commits first.
+                let more = try (41...60).map { number in
+                    var dataSet = template
+                    dataSet.set(.sopInstanceUID, string: "2.25.\(900_000 + number)")
+                    return try DICOMFile(dataSet: dataSet, transferSyntax: .explicitVRLittleEndian).encoded()
+                }
+                let seriesUID = try #require(template.string(.seriesInstanceUID))
+                let studyUID = try #require(template.string(.studyInstanceUID))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for file in more { group.addTask { _ = try await archive.store(part10: file) } }
+                    group.addTask { _ = try await archive.delete(.series(seriesUID)) }
+                    group.addTask { _ = try await archive.delete(.study(studyUID)) }
+                    try await group.waitForAll()
+                }
+                let empty = try await TestDatabase.administer(
+                    configuration,
+                    """
+                    SELECT ((SELECT count(*) FROM series se WHERE NOT EXISTS
+                            (SELECT 1 FROM instances i WHERE i.series_pk = se.pk))
+                        + (SELECT count(*) FROM studies st WHERE NOT EXISTS
+                            (SELECT 1 FROM series se WHERE se.study_pk = st.pk))
+                        + (SELECT count(*) FROM patients p WHERE NOT EXISTS
+                            (SELECT 1 FROM studies st WHERE st.patient_pk = p.pk)))::text
+                    """)
+                #expect(empty == ["0"])
                 let wrong = try await TestDatabase.administer(
                     configuration,
                     """
@@ -137,7 +164,8 @@ struct PostgresTests {
                     """)
                 #expect(wrong == ["0"])
                 let deferrable = try await TestDatabase.administer(
-                    configuration, "SELECT count(*)::text FROM pg_trigger WHERE tgname LIKE '%_counted' AND tgdeferrable")
+                    configuration,
+                    "SELECT count(*)::text FROM pg_trigger WHERE tgname LIKE '%_counted' AND tgdeferrable")
                 #expect(deferrable == ["3"])
             }
         }

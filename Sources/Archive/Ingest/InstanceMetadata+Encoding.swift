@@ -18,8 +18,8 @@ extension InstanceMetadata {
         }
     }
 
-    /// zlib's fastest level: every stored instance pays for it, and a metadata document is
-    /// read far more often than it would gain from a smaller size.
+    /// zlib's fastest level: every stored instance pays for the deflating, and level 6 makes
+    /// the metadata of an image only a few percent smaller.
     public static let deflateLevel: Int32 = 1
 
     /// `apus-bulk:` followed by the element's path: each enclosing sequence's tag and item

@@ -53,11 +53,12 @@ public enum Deflate {
     /// zlib's: 1 (fastest) to 9 (smallest), -1 its default (6).
     public static func deflate(_ input: ByteBuffer, level: Int32 = -1) -> ByteBuffer? {
         var stream = z_stream()
-        // A window no larger than the input loses nothing, and a small input (an instance's
-        // metadata) then costs zlib tens of kilobytes of state to set up instead of 256.
+        // A window that spans the input (zlib reaches back its size less 262 bytes) loses no
+        // match, and a small input (an instance's metadata) then costs zlib tens of kilobytes
+        // of state to set up instead of 256; the memory level keeps one block for it.
         var windowBits: Int32 = 9
-        while windowBits < MAX_WBITS, 1 << windowBits < input.readableBytes { windowBits += 1 }
-        let memoryLevel = min(8, max(1, windowBits - 7))
+        while windowBits < MAX_WBITS, 1 << windowBits < input.readableBytes + 262 { windowBits += 1 }
+        let memoryLevel = min(8, max(1, windowBits - 6))
         guard
             deflateInit2_(
                 &stream, level, Z_DEFLATED, -windowBits, memoryLevel, Z_DEFAULT_STRATEGY, ZLIB_VERSION,

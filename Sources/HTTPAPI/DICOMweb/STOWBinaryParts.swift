@@ -88,21 +88,31 @@ extension STOWPartStore {
     }
 }
 
-/// A part's bytes as its body chunks come. A part that arrives in one chunk is that chunk, not
-/// a copy; a longer one is copied once into a buffer sized like the part before it, so a
-/// series of alike instances is not copied again each time the buffer grows.
+/// A part's bytes as its body chunks come. A part that arrives in one chunk, and fills at least
+/// half of that chunk's storage, is that chunk, not a copy (a smaller one would keep the whole
+/// storage alive for a few bytes); a longer part is copied once into a buffer sized like the
+/// part before it (up to 8 MiB), so a series of alike instances is not copied again each time
+/// the buffer grows.
 struct PartBytes {
     private(set) var bytes = ByteBuffer()
     /// `bytes` is a chunk the parser handed out, which shares its storage.
     private var borrowed = false
 
+    /// The most reserved ahead of a part from the size of the one before it: what is held is
+    /// counted by readable bytes, so a reservation must not be far larger.
+    static let maximumReservation = 8 << 20
+
     mutating func append(_ chunk: ByteBuffer, expecting size: Int) {
-        if bytes.readableBytes == 0 {
+        if bytes.readableBytes == 0 && chunk.readableBytes * 2 >= chunk.storageCapacity {
             bytes = chunk
             borrowed = true
+        } else if bytes.readableBytes == 0 {
+            bytes = ByteBuffer()
+            bytes.reserveCapacity(max(min(size, Self.maximumReservation), chunk.readableBytes))
+            bytes.writeImmutableBuffer(chunk)
         } else if borrowed {
             var owned = ByteBuffer()
-            owned.reserveCapacity(max(size, bytes.readableBytes + chunk.readableBytes))
+            owned.reserveCapacity(max(min(size, Self.maximumReservation), bytes.readableBytes + chunk.readableBytes))
             owned.writeImmutableBuffer(bytes)
             owned.writeImmutableBuffer(chunk)
             bytes = owned

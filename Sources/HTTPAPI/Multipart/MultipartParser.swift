@@ -98,7 +98,8 @@ struct MultipartParser: Sendable {
             case .body:
                 return try readBody()
             case .epilogue:
-                buffer.clear()
+                // A fresh buffer: clearing one that shares a chunk's storage would copy it.
+                buffer = ByteBuffer()
                 return nil
             }
         }
