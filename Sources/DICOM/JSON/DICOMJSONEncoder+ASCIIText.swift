@@ -61,15 +61,8 @@ extension DICOMJSONEncoder {
             start = index + 1
         }
         groups.append(start..<value.count)
-        guard groups.contains(where: { !$0.isEmpty }) else {
-            writer.null()
-            return
-        }
-        writer.beginObject()
-        for (index, group) in groups.enumerated() where !group.isEmpty {
-            writer.key(Self.personNameGroupKey(index))
+        writePersonNameGroups(groups, into: &writer) { group, writer in
             writer.string(utf8: UnsafeRawBufferPointer(rebasing: value[group]))
         }
-        writer.endObject()
     }
 }

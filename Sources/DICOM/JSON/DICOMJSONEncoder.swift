@@ -184,7 +184,7 @@ public struct DICOMJSONEncoder: Sendable {
     }
 
     /// The member name of a PN value's component group `index` (F.2.2).
-    static func personNameGroupKey(_ index: Int) -> StaticString {
+    private static func personNameGroupKey(_ index: Int) -> StaticString {
         switch index {
         case 0: "Alphabetic"
         case 1: "Ideographic"
@@ -199,6 +199,14 @@ public struct DICOMJSONEncoder: Sendable {
     /// none.
     private func writePersonName(_ value: String?, into writer: inout JSONWriter) {
         let groups = value.map { $0.split(separator: "=", maxSplits: 2, omittingEmptySubsequences: false) } ?? []
+        writePersonNameGroups(groups, into: &writer) { group, writer in writer.string(String(group)) }
+    }
+
+    /// A PN value's component groups, in order, as an object of the non-empty ones under
+    /// their names (F.2.2), or null when all are empty: the rule both PN writers follow.
+    func writePersonNameGroups<Group: Collection>(
+        _ groups: [Group], into writer: inout JSONWriter, writeGroup: (Group, inout JSONWriter) -> Void
+    ) {
         guard groups.contains(where: { !$0.isEmpty }) else {
             writer.null()
             return
@@ -206,7 +214,7 @@ public struct DICOMJSONEncoder: Sendable {
         writer.beginObject()
         for (index, group) in groups.enumerated() where !group.isEmpty {
             writer.key(Self.personNameGroupKey(index))
-            writer.string(String(group))
+            writeGroup(group, &writer)
         }
         writer.endObject()
     }
