@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 
 /// pydicom's view of DICOM files, from `scripts/pydicom-dump.py` (whose header documents the
@@ -87,6 +88,14 @@ enum PydicomDump {
     static func corpusPaths() throws(Unavailable) -> [String] {
         let output = try run(arguments: ["--list"])
         return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// The corpus files Apus reads (raw data sets allowed), with their paths; the few it
+    /// refuses are left out.
+    static func readableCorpusFiles() throws(Unavailable) -> [(path: String, file: DICOMFile)] {
+        try corpusPaths().compactMap { path in
+            (try? DICOMFile(contentsOf: path, options: ReadOptions(allowRawDataSet: true))).map { (path, $0) }
+        }
     }
 
     /// pydicom's view of these files; `keepUN`: leave UN values as bytes (see the script).
