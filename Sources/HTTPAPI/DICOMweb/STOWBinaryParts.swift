@@ -106,11 +106,7 @@ struct PartBytes {
         if bytes.readableBytes == 0 && chunk.readableBytes * 2 >= chunk.storageCapacity {
             bytes = chunk
             borrowed = true
-        } else if bytes.readableBytes == 0 {
-            bytes = ByteBuffer()
-            bytes.reserveCapacity(max(min(size, Self.maximumReservation), chunk.readableBytes))
-            bytes.writeImmutableBuffer(chunk)
-        } else if borrowed {
+        } else if bytes.readableBytes == 0 || borrowed {
             var owned = ByteBuffer()
             owned.reserveCapacity(max(min(size, Self.maximumReservation), bytes.readableBytes + chunk.readableBytes))
             owned.writeImmutableBuffer(bytes)
