@@ -36,7 +36,7 @@ struct S3Client: Sendable {
     func prepare(_ request: S3Request, secondsSince1970: Double) -> (url: String, headers: HTTPHeaders) {
         let (host, path) = location(objectKey: request.objectKey)
         let payloadHash =
-            request.body.map { SigV4Encoding.sha256Hex($0.readableBytesView) }
+            request.body.map { SigV4Encoding.sha256Hex($0) }
             ?? SigV4Encoding.emptyPayloadHash
         let timestamp = SigV4Timestamp(secondsSince1970: secondsSince1970)
         var signed = request.headers

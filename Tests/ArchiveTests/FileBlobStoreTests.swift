@@ -26,6 +26,69 @@ struct FileBlobStoreTests {
         }
     }
 
+    /// Sizes around the 4 KiB blocks of direct writes and the 1 MiB staging buffer.
+    static let directSizes = [0, 1, 511, 4095, 4096, 4097, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5]
+
+    @Test(
+        "every size comes back byte for byte, from aligned, unaligned and split buffers, in memory or streamed",
+        arguments: [true, false])
+    func directWritesRoundTrip(direct: Bool) async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await FileBlobStore(root: directory.path, directWrites: direct)
+            var generator = SystemRandomNumberGenerator()
+            for (number, size) in Self.directSizes.enumerated() {
+                let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12 &+ 7) }
+                var aligned = FileBlobStore.alignedBuffer(capacity: size)
+                aligned.writeBytes(bytes)
+                var unaligned = FileBlobStore.alignedBuffer(capacity: size + 1)
+                unaligned.writeInteger(UInt8(0xEE))
+                unaligned.writeBytes(bytes)
+                unaligned.moveReaderIndex(forwardBy: 1)
+                // An aligned start, then pieces that leave the staging buffer part full.
+                var pieces: [ByteBuffer] = []
+                var rest = aligned
+                while rest.readableBytes > 0 {
+                    let length = min(rest.readableBytes, Int.random(in: 1...300_000, using: &generator))
+                    let piece = rest.readSlice(length: length)
+                    pieces.append(try #require(piece))
+                }
+                let layouts: [(String, [ByteBuffer])] = [
+                    ("aligned", [aligned]), ("unaligned", [unaligned]), ("pieces", pieces),
+                ]
+                for (layout, buffers) in layouts {
+                    for streamed in [false, true] {
+                        let key = try #require(BlobKey("1.2.3/\(number)-\(layout)-\(streamed).dcm"))
+                        let stream = AsyncStream { continuation in
+                            for buffer in buffers { continuation.yield(buffer) }
+                            continuation.finish()
+                        }
+                        let written =
+                            streamed
+                            ? try await store.put(key, chunks: stream)
+                            : try await store.put(key, chunks: ByteBufferChunks(buffers))
+                        #expect(written == size, "\(size) bytes, \(layout), streamed \(streamed)")
+                        #expect(try await store.size(of: key) == size)
+                        let read = try await store.read(key)
+                        #expect(Array(read.readableBytesView) == bytes, "\(size) bytes, \(layout), streamed \(streamed)")
+                    }
+                }
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/incoming").isEmpty)
+        }
+    }
+
+    @Test("an aligned buffer starts on a 4 KiB boundary and has the capacity asked for")
+    func alignedBufferStartsAligned() throws {
+        for capacity in [0, 1, 4096, 600_000] {
+            var buffer = FileBlobStore.alignedBuffer(capacity: capacity)
+            #expect(buffer.readableBytes == 0)
+            #expect(buffer.writableBytes >= capacity)
+            buffer.writeInteger(UInt8(1))
+            let address = buffer.withUnsafeReadableBytes { Int(bitPattern: $0.baseAddress) }
+            #expect(address % 4096 == 0)
+        }
+    }
+
     @Test("while a put is in progress nothing is visible under its key; afterwards only the blob is")
     func temporaryFileNeverVisible() async throws {
         try await TemporaryDirectory.with { directory in

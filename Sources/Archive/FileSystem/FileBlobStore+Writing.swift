@@ -13,33 +13,32 @@ extension FileBlobStore {
         if let inMemory = chunks as? ByteBufferChunks {
             return try await put(key, buffers: inMemory.buffers, temporary: temporary)
         }
-        let descriptor = try await run(key: key, "create") {
-            try POSIX.openForWriting(temporary)
+        let support = directWrites
+        let writer = try await run(key: key, "create") {
+            try DirectFileWriter(path: temporary, support: support)
         }
-        var size = 0
         // `commit` closes the descriptor on every path; after it starts, closing again could
         // close a descriptor some other thread has just been given.
         var descriptorOpen = true
         do {
             for try await chunk in chunks {
                 try Task.checkCancellation()
-                size += chunk.readableBytes
-                try await run(key: key, "write") {
-                    try POSIX.writeAll(descriptor, chunk, path: temporary)
-                }
+                try await run(key: key, "write") { try writer.append(chunk) }
             }
             let final = path(of: key)
+            let size = try await run(key: key, "write") { try writer.finish() }
             descriptorOpen = false
             try await run(key: key, "commit") {
-                try Self.commit(descriptor: descriptor, temporary: temporary, final: final)
+                try Self.commit(descriptor: writer.descriptor, temporary: temporary, final: final)
             }
             return size
         } catch {
             // Close (if commit didn't) and remove the partial file; the error that got us
             // here is the one to report.
             let mustClose = descriptorOpen
+            writer.abandon()
             _ = try? await run(key: key, "clean up") {
-                if mustClose { close(descriptor) }
+                if mustClose { close(writer.descriptor) }
                 try POSIX.removeFile(temporary)
             }
             throw error
@@ -51,21 +50,21 @@ extension FileBlobStore {
     /// more than the writing.
     private func put(_ key: BlobKey, buffers: [ByteBuffer], temporary: String) async throws -> Int {
         let final = path(of: key)
+        let support = directWrites
         return try await run(key: key, "write") {
-            let descriptor = try POSIX.openForWriting(temporary)
-            var size = 0
+            let writer = try DirectFileWriter(path: temporary, support: support)
+            let size: Int
             do {
-                for buffer in buffers {
-                    size += buffer.readableBytes
-                    try POSIX.writeAll(descriptor, buffer, path: temporary)
-                }
+                for buffer in buffers { try writer.append(buffer) }
+                size = try writer.finish()
             } catch {
-                close(descriptor)
+                writer.abandon()
+                close(writer.descriptor)
                 _ = try? POSIX.removeFile(temporary)
                 throw error
             }
             do {
-                try Self.commit(descriptor: descriptor, temporary: temporary, final: final)
+                try Self.commit(descriptor: writer.descriptor, temporary: temporary, final: final)
             } catch {
                 _ = try? POSIX.removeFile(temporary)
                 throw error

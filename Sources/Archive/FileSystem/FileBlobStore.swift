@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 public import NIOPosix
 
 #if canImport(Glibc)
@@ -25,17 +25,23 @@ public struct FileBlobStore: BlobStore {
     public let root: String
     public let chunkSize: Int
     let threadPool: NIOThreadPool
+    let directWrites: DirectWrites
 
     var blobsDirectory: String { root + "/blobs" }
     var incomingDirectory: String { root + "/incoming" }
 
-    /// Creates the directories when missing. `root` should be an absolute path.
-    public init(root: String, chunkSize: Int = 256 * 1024, threadPool: NIOThreadPool = .singleton) async throws {
+    /// Creates the directories when missing. `root` should be an absolute path. New files are
+    /// written past the page cache where the filesystem allows it (`DirectFileWriter`), unless
+    /// `directWrites` is false.
+    public init(
+        root: String, chunkSize: Int = 256 * 1024, threadPool: NIOThreadPool = .singleton, directWrites: Bool = true
+    ) async throws {
         var trimmed = root
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.root = trimmed
         self.chunkSize = max(4096, chunkSize)
         self.threadPool = threadPool
+        self.directWrites = DirectWrites(enabled: directWrites)
         let directories = [blobsDirectory, incomingDirectory]
         try await run(key: nil, "create directories") {
             for directory in directories { try POSIX.makeDirectories(directory) }
@@ -59,6 +65,20 @@ public struct FileBlobStore: BlobStore {
         }
         try await pool.shutdownGracefully()
         return result
+    }
+
+    /// An empty buffer whose bytes start on a boundary that direct writes take as it is, so
+    /// that a file store writes it without gathering it first. Stays aligned until it grows
+    /// past `capacity`.
+    public static func alignedBuffer(capacity: Int) -> ByteBuffer {
+        let alignment = DirectFileWriter.alignment
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(capacity + alignment)
+        let address = buffer.withUnsafeMutableWritableBytes { Int(bitPattern: $0.baseAddress) }
+        let padding = (alignment - address % alignment) % alignment
+        buffer.moveWriterIndex(forwardBy: padding)
+        buffer.moveReaderIndex(forwardBy: padding)
+        return buffer
     }
 
     /// The file of a key.

@@ -20,7 +20,44 @@ package enum POSIX {
     }
 
     static func openForWriting(_ path: String) throws(Failure) -> Int32 {
-        try retrying("open", path) { open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        try openForWriting(path, direct: false)
+    }
+
+    /// A new file; `direct` bypasses the page cache (`O_DIRECT`, Linux only; Glibc's module
+    /// shows it only as `__O_DIRECT`, since `O_DIRECT` needs `_GNU_SOURCE`).
+    static func openForWriting(_ path: String, direct: Bool) throws(Failure) -> Int32 {
+        var flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+        #if os(Linux)
+            if direct { flags |= __O_DIRECT }
+        #endif
+        return try retrying("open", path) { open(path, flags, 0o644) }
+    }
+
+    /// Turns `O_DIRECT` off on an open file.
+    static func clearDirect(_ descriptor: Int32, path: String) throws(Failure) {
+        #if os(Linux)
+            let flags = try retrying("fcntl", path) { fcntl(descriptor, F_GETFL) }
+            _ = try retrying("fcntl", path) { fcntl(descriptor, F_SETFL, flags & ~__O_DIRECT) }
+        #endif
+    }
+
+    /// `count` bytes at `offset` of the file, however many calls it takes.
+    static func writeAll(
+        _ descriptor: Int32, _ bytes: UnsafeRawPointer, count: Int, at offset: Int, path: String
+    ) throws(Failure) {
+        var written = 0
+        while written < count {
+            let result = pwrite(descriptor, bytes + written, count - written, off_t(offset + written))
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw Failure(call: "pwrite", path: path, errorNumber: errno)
+            }
+            written += result
+        }
+    }
+
+    static func truncate(_ descriptor: Int32, length: Int, path: String) throws(Failure) {
+        _ = try retrying("ftruncate", path) { ftruncate(descriptor, off_t(length)) }
     }
 
     package static func openForReading(_ path: String) throws(Failure) -> Int32 {

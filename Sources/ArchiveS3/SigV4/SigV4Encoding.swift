@@ -1,4 +1,5 @@
 import Crypto
+import NIOCore
 
 /// The text forms AWS Signature Version 4 is computed over.
 enum SigV4Encoding {
@@ -39,6 +40,14 @@ enum SigV4Encoding {
 
     static func sha256Hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         hex(SHA256.hash(data: Array(bytes)))
+    }
+
+    /// A body hashed where it lies: copying a part of up to the part size into an array first
+    /// cost as much as the hashing.
+    static func sha256Hex(_ body: ByteBuffer) -> String {
+        var hasher = SHA256()
+        body.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        return hex(hasher.finalize())
     }
 
     private static func hexDigit(_ value: UInt8, upper: Bool) -> Unicode.Scalar {

@@ -1,3 +1,4 @@
+import Archive
 import NIOCore
 
 extension STOWPartStore {
@@ -107,8 +108,9 @@ struct PartBytes {
             bytes = chunk
             borrowed = true
         } else if bytes.readableBytes == 0 || borrowed {
-            var owned = ByteBuffer()
-            owned.reserveCapacity(max(min(size, Self.maximumReservation), bytes.readableBytes + chunk.readableBytes))
+            // Aligned, so that a file store writes the part to disk from this buffer.
+            var owned = FileBlobStore.alignedBuffer(
+                capacity: max(min(size, Self.maximumReservation), bytes.readableBytes + chunk.readableBytes))
             owned.writeImmutableBuffer(bytes)
             owned.writeImmutableBuffer(chunk)
             bytes = owned
