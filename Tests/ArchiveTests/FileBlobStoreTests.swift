@@ -26,8 +26,10 @@ struct FileBlobStoreTests {
         }
     }
 
-    /// Sizes around the 4 KiB blocks of direct writes and the 1 MiB staging buffer.
-    static let directSizes = [0, 1, 511, 4095, 4096, 4097, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5]
+    /// Sizes around the 4 KiB blocks of direct writes and the 256 KiB staging buffer.
+    static let directSizes = [
+        0, 1, 511, 4095, 4096, 4097, (256 << 10) - 1, 256 << 10, (256 << 10) + 1, (1 << 20) + 1, 3 * (1 << 20) + 5,
+    ]
 
     @Test(
         "every size comes back byte for byte, from aligned, unaligned and split buffers, in memory or streamed",

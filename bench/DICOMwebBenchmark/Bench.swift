@@ -22,7 +22,8 @@ struct Corpus: Sendable {
         let needs = { (workload: Workload) in options.targets.contains { options.runs(workload, on: $0) } }
         log("generating instances")
         return Corpus(
-            stowOne: needs(.stow)
+            // WADO-RS retrieves the study STOW-RS stored from one client, or stores it itself.
+            stowOne: needs(.stow) || needs(.wado)
                 ? try Instances.ct(workload: stowOneWorkload, count: options.stowInstances).map(Instances.part10) : [],
             stowMany: needs(.stow)
                 ? try Instances.ct(workload: stowManyWorkload, count: options.stowInstances).map(Instances.part10) : [],

@@ -155,7 +155,7 @@ final class DirectWrites: Sendable {
         let capacity: Int
     }
 
-    static let stagingCapacity = 1 << 20
+    static let stagingCapacity = 256 << 10
     /// Buffers kept for reuse; more writers at once allocate and free their own.
     static let keptStagings = 16
 
