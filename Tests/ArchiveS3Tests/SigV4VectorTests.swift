@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import ArchiveS3
@@ -149,6 +150,14 @@ struct SigV4VectorTests {
                 + ", SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=07ec1639c89043aa0e3e2de82b96708f198cceab042d4a97044c66dd9f74e7f8"
         ),
     ]
+
+    @Test("a body's hash is taken from its readable bytes where it lies, as the array form gives it")
+    func bodyHashFromBuffer() {
+        var body = ByteBuffer(bytes: Array("xxWelcome to Amazon S3.".utf8))
+        body.moveReaderIndex(forwardBy: 2)
+        #expect(SigV4Encoding.sha256Hex(body) == "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072")
+        #expect(SigV4Encoding.sha256Hex(ByteBuffer()) == SigV4Encoding.emptyPayloadHash)
+    }
 
     @Test("aws-sig-v4-test-suite", arguments: suite)
     func suiteVector(_ vector: Vector) {

@@ -68,10 +68,11 @@ struct FileBlobStoreTests {
                             streamed
                             ? try await store.put(key, chunks: stream)
                             : try await store.put(key, chunks: ByteBufferChunks(buffers))
-                        #expect(written == size, "\(size) bytes, \(layout), streamed \(streamed)")
+                        #expect(written == size)
                         #expect(try await store.size(of: key) == size)
                         let read = try await store.read(key)
-                        #expect(Array(read.readableBytesView) == bytes, "\(size) bytes, \(layout), streamed \(streamed)")
+                        let label = "\(size) bytes, \(layout), streamed \(streamed)"
+                        #expect(Array(read.readableBytesView) == bytes, "\(label)")
                     }
                 }
             }

@@ -9,6 +9,7 @@ enum Table {
         Row(id: "stow.n.mb", label: "STOW-RS CT, batches of B, N clients", unit: "MB/s", higherIsBetter: true),
         Row(id: "cstore.n", label: "C-STORE CT, N associations", unit: "inst/s", higherIsBetter: true),
         Row(id: "cstore.n.mb", label: "C-STORE CT, N associations", unit: "MB/s", higherIsBetter: true),
+        Row(id: "wado.first", label: "WADO-RS study of CT, first pass", unit: "MB/s", higherIsBetter: true),
         Row(id: "wado.mb", label: "WADO-RS study of CT, best pass", unit: "MB/s", higherIsBetter: true),
         Row(id: "metadata.median", label: "study metadata (M instances), median", unit: "ms", higherIsBetter: false),
         Row(id: "big.mb", label: "N × STOW-RS of R MB in one request", unit: "MB/s", higherIsBetter: true),

@@ -47,7 +47,7 @@ final class DirectFileWriter: @unchecked Sendable {
                 descriptor = try POSIX.openForWriting(path, direct: true)
                 direct = true
                 return
-            } catch where error.errorNumber == EINVAL {
+            } catch  where error.errorNumber == EINVAL {
                 support.refused(path: path)
             }
         }
@@ -121,7 +121,7 @@ final class DirectFileWriter: @unchecked Sendable {
     private func write(_ bytes: UnsafeRawPointer, count: Int) throws(POSIX.Failure) {
         do {
             try POSIX.writeAll(descriptor, bytes, count: count, at: offset, path: path)
-        } catch where direct && error.errorNumber == EINVAL {
+        } catch  where direct && error.errorNumber == EINVAL {
             // Opened direct, but the filesystem refuses the write itself: go on through the
             // page cache from the same offset (padding, if any, is truncated by `finish`).
             support.refused(path: path)
