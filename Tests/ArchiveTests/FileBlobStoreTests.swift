@@ -1,7 +1,8 @@
-import Archive
 import Foundation
 import NIOCore
 import Testing
+
+@testable import Archive
 
 @Suite("Filesystem blob store")
 struct FileBlobStoreTests {
@@ -77,7 +78,31 @@ struct FileBlobStoreTests {
                 }
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/incoming").isEmpty)
+            // This machine's filesystem takes direct I/O: the direct path is what ran.
+            #expect(store.directWrites.enabled == direct)
         }
+    }
+
+    @Test("a filesystem refusing a direct write mid-file: the rest goes through the page cache, in place")
+    func directWriteRefusedMidFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Alignment 1 sends the first 1,000 bytes to the disk directly; their length is not a
+        // whole sector, so the filesystem answers EINVAL, as one without direct I/O would.
+        let support = DirectWrites(enabled: true, alignment: 1)
+        let path = directory.path + "/blob"
+        let writer = try DirectFileWriter(path: path, support: support)
+        let sizes = [1_000, 300_000, 5_000]
+        var expected: [UInt8] = []
+        for (number, size) in sizes.enumerated() {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ number) }
+            expected += bytes
+            try writer.append(ByteBuffer(bytes: bytes))
+        }
+        #expect(try writer.finish() == expected.count)
+        close(writer.descriptor)
+        #expect(!support.enabled)
+        #expect(FileManager.default.contents(atPath: path) == Data(expected))
     }
 
     @Test("an aligned buffer starts on a 4 KiB boundary and has the capacity asked for")

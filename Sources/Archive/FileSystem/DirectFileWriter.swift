@@ -1,6 +1,4 @@
-import Logging
 import NIOCore
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -23,45 +21,45 @@ import Synchronization
 /// are gathered in an aligned staging buffer, as the kernel would have gathered them into the
 /// page cache. The last block is padded with zeros and the file truncated to its length.
 ///
-/// Where the filesystem refuses direct I/O (tmpfs, some network and FUSE filesystems answer
-/// `EINVAL`), the file is written through the page cache as before, and later files go straight
-/// there. One writer per file, used by one task at a time.
+/// Where the filesystem refuses direct I/O (`EINVAL`: tmpfs before Linux 6.6, some network
+/// and FUSE filesystems), the file is written through the page cache as before, and later
+/// files go straight there. One writer per file, used by one task at a time: the thread pool
+/// runs each step after the one before has returned (hence `@unchecked Sendable`).
 final class DirectFileWriter: @unchecked Sendable {
+    /// The boundary `FileBlobStore.alignedBuffer` starts its bytes on.
     static let alignment = 4096
 
     let descriptor: Int32
     let path: String
     private let support: DirectWrites
-    private var direct: Bool
+    private var direct = false
     private var staging: DirectWrites.Staging?
     private var staged = 0
-    /// Bytes written to the file so far (a multiple of `alignment` while direct).
+    /// Bytes written to the file so far (a multiple of the alignment while direct). Every
+    /// write is positional (`pwrite`), so a switch to the page cache mid-file goes on here.
     private var offset = 0
 
-    /// Creates the file (it must not exist).
+    /// Creates the file (it must not exist). Direct I/O is turned on after the open, because
+    /// an open with `O_DIRECT` that the filesystem refuses has already created the file.
     init(path: String, support: DirectWrites) throws(POSIX.Failure) {
         self.path = path
         self.support = support
-        if support.enabled {
-            do {
-                descriptor = try POSIX.openForWriting(path, direct: true)
-                direct = true
-                return
-            } catch  where error.errorNumber == EINVAL {
-                support.refused(path: path)
-            }
+        descriptor = try POSIX.openForWriting(path)
+        guard support.enabled else { return }
+        do {
+            try POSIX.setDirect(descriptor, true, path: path)
+            direct = true
+        } catch  where error.errorNumber == EINVAL {
+            support.refused(path: path)
+        } catch {
+            close(descriptor)
+            _ = try? POSIX.removeFile(path)
+            throw error
         }
-        descriptor = try POSIX.openForWriting(path, direct: false)
-        direct = false
     }
 
     /// Appends the buffer's readable bytes.
     func append(_ buffer: ByteBuffer) throws(POSIX.Failure) {
-        guard direct else {
-            try POSIX.writeAll(descriptor, buffer, path: path)
-            offset += buffer.readableBytes
-            return
-        }
         var failure: POSIX.Failure?
         buffer.withUnsafeReadableBytes { bytes in
             do throws(POSIX.Failure) { try append(bytes) } catch { failure = error }
@@ -72,7 +70,13 @@ final class DirectFileWriter: @unchecked Sendable {
     private func append(_ bytes: UnsafeRawBufferPointer) throws(POSIX.Failure) {
         guard var next = bytes.baseAddress else { return }
         var remaining = bytes.count
-        let alignment = Self.alignment
+        guard direct else {
+            // Bytes staged before a switch to the page cache go first.
+            try flushStaging(padded: false)
+            try write(UnsafeRawPointer(next), count: remaining)
+            return
+        }
+        let alignment = support.alignment
         if staged == 0, Int(bitPattern: next) % alignment == 0, remaining >= alignment {
             let whole = remaining - remaining % alignment
             try write(UnsafeRawPointer(next), count: whole)
@@ -107,10 +111,11 @@ final class DirectFileWriter: @unchecked Sendable {
     }
 
     private func flushStaging(padded: Bool) throws(POSIX.Failure) {
-        guard let staging else { return }
+        guard let staging, staged > 0 else { return }
         var count = staged
-        if padded, direct, count % Self.alignment != 0 {
-            let rounded = (count / Self.alignment + 1) * Self.alignment
+        let alignment = support.alignment
+        if padded, direct, count % alignment != 0 {
+            let rounded = (count / alignment + 1) * alignment
             (staging.pointer + count).initializeMemory(as: UInt8.self, repeating: 0, count: rounded - count)
             count = rounded
         }
@@ -125,7 +130,7 @@ final class DirectFileWriter: @unchecked Sendable {
             // Opened direct, but the filesystem refuses the write itself: go on through the
             // page cache from the same offset (padding, if any, is truncated by `finish`).
             support.refused(path: path)
-            try POSIX.clearDirect(descriptor, path: path)
+            try POSIX.setDirect(descriptor, false, path: path)
             direct = false
             try POSIX.writeAll(descriptor, bytes, count: count, at: offset, path: path)
         }
@@ -143,66 +148,5 @@ final class DirectFileWriter: @unchecked Sendable {
         if let staging { support.giveBack(staging) }
         staging = nil
         staged = 0
-    }
-}
-
-/// What the file store's direct writes share: whether the filesystem takes them, and a few
-/// aligned staging buffers, reused so that their pages stay resident (fresh ones would cost
-/// the page faults direct writes avoid).
-final class DirectWrites: Sendable {
-    struct Staging: @unchecked Sendable {
-        let pointer: UnsafeMutableRawPointer
-        let capacity: Int
-    }
-
-    static let stagingCapacity = 256 << 10
-    /// Buffers kept for reuse; more writers at once allocate and free their own.
-    static let keptStagings = 16
-
-    private let state: Mutex<(enabled: Bool, free: [Staging])>
-
-    init(enabled: Bool) {
-        #if os(Linux)
-            state = Mutex((enabled, []))
-        #else
-            state = Mutex((false, []))
-        #endif
-    }
-
-    deinit {
-        state.withLock { state in
-            for staging in state.free { staging.pointer.deallocate() }
-            state.free.removeAll()
-        }
-    }
-
-    var enabled: Bool { state.withLock { $0.enabled } }
-
-    /// Later files are written through the page cache; said once.
-    func refused(path: String) {
-        let first = state.withLock { state in
-            defer { state.enabled = false }
-            return state.enabled
-        }
-        guard first else { return }
-        Logger(label: "apus.files").notice(
-            "the filesystem refuses direct I/O (O_DIRECT); files are written through the page cache",
-            metadata: ["file": "\(path)"])
-    }
-
-    func takeStaging() -> Staging {
-        if let staging = state.withLock({ $0.free.popLast() }) { return staging }
-        return Staging(
-            pointer: .allocate(byteCount: Self.stagingCapacity, alignment: DirectFileWriter.alignment),
-            capacity: Self.stagingCapacity)
-    }
-
-    func giveBack(_ staging: Staging) {
-        let kept = state.withLock { state in
-            guard state.free.count < Self.keptStagings else { return false }
-            state.free.append(staging)
-            return true
-        }
-        if !kept { staging.pointer.deallocate() }
     }
 }

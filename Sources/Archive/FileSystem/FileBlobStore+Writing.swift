@@ -34,13 +34,11 @@ extension FileBlobStore {
             return size
         } catch {
             // Close (if commit didn't) and remove the partial file; the error that got us
-            // here is the one to report.
-            let mustClose = descriptorOpen
+            // here is the one to report. Inline, not on the thread pool: the pool does not
+            // start work for a task already cancelled, and cancellation is one way here.
+            if descriptorOpen { close(writer.descriptor) }
             writer.abandon()
-            _ = try? await run(key: key, "clean up") {
-                if mustClose { close(writer.descriptor) }
-                try POSIX.removeFile(temporary)
-            }
+            _ = try? POSIX.removeFile(temporary)
             throw error
         }
     }

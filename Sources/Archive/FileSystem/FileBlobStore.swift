@@ -16,9 +16,9 @@ public import NIOPosix
 /// blobs (keys start with the Study Instance UID) share a directory and no directory grows
 /// past a few thousand entries at millions of instances.
 ///
-/// A put writes to `incoming/`, fsyncs the file, renames it to its key and fsyncs the
-/// directory (and any directory it had to create), so a blob is never visible half written
-/// and is durable when `put` returns. Reads stream in `chunkSize` pieces with `pread`.
+/// A put writes to `incoming/` (past the page cache where it can: `DirectFileWriter`),
+/// renames the file to its key, and fsyncs it and the directory (and any directory it had to
+/// create), so a blob is never visible half written and is durable when `put` returns. Reads stream in `chunkSize` pieces with `pread`.
 /// System calls run on a `NIOThreadPool`, because fsync can block for milliseconds and the
 /// cooperative executor has only as many threads as cores.
 public struct FileBlobStore: BlobStore {
@@ -68,8 +68,8 @@ public struct FileBlobStore: BlobStore {
     }
 
     /// An empty buffer whose bytes start on a boundary that direct writes take as it is, so
-    /// that a file store writes it without gathering it first. Stays aligned until it grows
-    /// past `capacity`.
+    /// that a file store writes it without gathering it first. Growing past `capacity` or a
+    /// copy on write loses the alignment, which then costs that gathering, nothing more.
     public static func alignedBuffer(capacity: Int) -> ByteBuffer {
         let alignment = DirectFileWriter.alignment
         var buffer = ByteBuffer()

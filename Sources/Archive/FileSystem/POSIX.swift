@@ -20,24 +20,19 @@ package enum POSIX {
     }
 
     static func openForWriting(_ path: String) throws(Failure) -> Int32 {
-        try openForWriting(path, direct: false)
+        try retrying("open", path) { open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
     }
 
-    /// A new file; `direct` bypasses the page cache (`O_DIRECT`, Linux only; Glibc's module
-    /// shows it only as `__O_DIRECT`, since `O_DIRECT` needs `_GNU_SOURCE`).
-    static func openForWriting(_ path: String, direct: Bool) throws(Failure) -> Int32 {
-        var flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
-        #if os(Linux)
-            if direct { flags |= __O_DIRECT }
-        #endif
-        return try retrying("open", path) { open(path, flags, 0o644) }
-    }
-
-    /// Turns `O_DIRECT` off on an open file.
-    static func clearDirect(_ descriptor: Int32, path: String) throws(Failure) {
+    /// Turns direct I/O (`O_DIRECT`: past the page cache) on or off for an open file; `EINVAL`
+    /// where the filesystem has none. Linux only: elsewhere it stays off. Glibc's module
+    /// shows the flag only as `__O_DIRECT`, since `O_DIRECT` needs `_GNU_SOURCE`.
+    static func setDirect(_ descriptor: Int32, _ on: Bool, path: String) throws(Failure) {
         #if os(Linux)
             let flags = try retrying("fcntl", path) { fcntl(descriptor, F_GETFL) }
-            _ = try retrying("fcntl", path) { fcntl(descriptor, F_SETFL, flags & ~__O_DIRECT) }
+            let wanted = on ? flags | __O_DIRECT : flags & ~__O_DIRECT
+            _ = try retrying("fcntl", path) { fcntl(descriptor, F_SETFL, wanted) }
+        #else
+            if on { throw Failure(call: "fcntl", path: path, errorNumber: EINVAL) }
         #endif
     }
 
@@ -52,6 +47,8 @@ package enum POSIX {
                 if errno == EINTR { continue }
                 throw Failure(call: "pwrite", path: path, errorNumber: errno)
             }
+            // Nothing written and no error: retrying would spin.
+            if result == 0 { throw Failure(call: "pwrite", path: path, errorNumber: EIO) }
             written += result
         }
     }

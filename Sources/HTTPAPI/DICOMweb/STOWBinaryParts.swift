@@ -100,8 +100,9 @@ struct PartBytes {
     private var borrowed = false
 
     /// The most reserved ahead of a part from the size of the one before it: what is held is
-    /// counted by readable bytes, so a reservation must not be far larger.
-    static let maximumReservation = 8 << 20
+    /// counted by readable bytes, so a reservation must not be far larger. Storage comes in
+    /// powers of two, so the alignment's 4 KiB are left room for below 8 MiB.
+    static let maximumReservation = (8 << 20) - (4 << 10)
 
     mutating func append(_ chunk: ByteBuffer, expecting size: Int) {
         if bytes.readableBytes == 0 && chunk.readableBytes * 2 >= chunk.storageCapacity {
