@@ -149,7 +149,9 @@ public struct ApusServer: Sendable {
             return try await body(PostgresBlobStore(index: postgres))
         }
         guard let s3 = try configuration.s3Configuration() else {
-            return try await FileBlobStore.with(root: configuration.dataDirectory + "/files") { try await body($0) }
+            return try await FileBlobStore.with(
+                root: configuration.dataDirectory + "/files", directWrites: configuration.directWrites
+            ) { try await body($0) }
         }
         return try await S3BlobStore.with(configuration: s3, logger: logger) { store in
             try await StorageProbe.check(store, configuration: s3)

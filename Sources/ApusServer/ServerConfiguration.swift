@@ -13,6 +13,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var dicomPort = 4242
     /// Plain DICOM on `dicomPort`; off to take DICOM over TLS only (Orthanc's DicomTlsEnabled).
     public var servesPlainDICOM = true
+    /// Files written past the page cache (`O_DIRECT`) where the filesystem allows it; off
+    /// keeps a study just stored in the cache for its first read (or suits a filesystem
+    /// where direct I/O is slow).
+    public var directWrites = true
     /// Unset: all interfaces when authentication is required, loopback when it is off, so
     /// that no configuration at all never exposes the archive's HTTP side to the network.
     public var httpHost: String?
@@ -158,6 +162,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `APUS_*` variables and the configuration file keys they override.
     static let environmentNames: [(String, String)] = [
         ("APUS_NAME", "name"), ("APUS_PLAIN_DICOM", "plainDICOM"), ("APUS_PEER_ACCESS", "peerAccess"),
+        ("APUS_DIRECT_WRITES", "directWrites"),
         ("APUS_AE_TITLE", "aeTitle"), ("APUS_DICOM_HOST", "dicomHost"), ("APUS_DICOM_PORT", "dicomPort"),
         ("APUS_HTTP_HOST", "httpHost"), ("APUS_HTTP_PORT", "httpPort"),
         ("APUS_DATA_DIR", "dataDirectory"), ("APUS_DATABASE_PATH", "databasePath"),
@@ -265,6 +270,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             guard !value.isEmpty else { throw ConfigurationError(setting: source, problem: "must not be empty") }
             name = value
         case "plainDICOM": servesPlainDICOM = try boolean()
+        case "directWrites": directWrites = try boolean()
         case "peerAccess": peerAccess = try PeerAccessRule.parseList(value, source: source)
         case "aeTitle":
             let title = value.trimmingCharacters(in: .whitespaces)

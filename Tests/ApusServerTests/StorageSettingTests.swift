@@ -25,6 +25,14 @@ struct StorageSettingTests {
         #expect(s3.credentials == S3Credentials(accessKeyID: "id", secretAccessKey: "secret"))
     }
 
+    @Test func directWritesAreOnUnlessTurnedOff() throws {
+        #expect(try ServerConfiguration.load(file: nil, environment: [:]).directWrites)
+        #expect(try !ServerConfiguration.load(file: nil, environment: ["APUS_DIRECT_WRITES": "false"]).directWrites)
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.load(file: nil, environment: ["APUS_DIRECT_WRITES": "sometimes"])
+        }
+    }
+
     /// `apus check` named the store `s3://bucket//archive`: the prefix keeps its leading slash.
     @Test func aLocationIsNamedWithOneSlashAfterTheBucket() throws {
         for (url, name) in [

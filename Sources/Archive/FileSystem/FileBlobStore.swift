@@ -18,7 +18,8 @@ public import NIOPosix
 ///
 /// A put writes to `incoming/` (past the page cache where it can: `DirectFileWriter`),
 /// renames the file to its key, and fsyncs it and the directory (and any directory it had to
-/// create), so a blob is never visible half written and is durable when `put` returns. Reads stream in `chunkSize` pieces with `pread`.
+/// create), so a blob is never visible half written and is durable when `put` returns.
+/// Reads stream in `chunkSize` pieces with `pread`.
 /// System calls run on a `NIOThreadPool`, because fsync can block for milliseconds and the
 /// cooperative executor has only as many threads as cores.
 public struct FileBlobStore: BlobStore {
@@ -32,9 +33,10 @@ public struct FileBlobStore: BlobStore {
 
     /// Creates the directories when missing. `root` should be an absolute path. New files are
     /// written past the page cache where the filesystem allows it (`DirectFileWriter`), unless
-    /// `directWrites` is false.
+    /// `directWrites` is false. Reads of 1 MiB take most instances in one call: with 256 KiB
+    /// a WADO-RS study came at 1.0–1.2 GB/s, with 1 MiB at 1.6–1.7 on the same machine.
     public init(
-        root: String, chunkSize: Int = 256 * 1024, threadPool: NIOThreadPool = .singleton, directWrites: Bool = true
+        root: String, chunkSize: Int = 1 << 20, threadPool: NIOThreadPool = .singleton, directWrites: Bool = true
     ) async throws {
         var trimmed = root
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
@@ -52,13 +54,13 @@ public struct FileBlobStore: BlobStore {
     /// for milliseconds; on the shared pool (one thread per core), which the SQLite index uses
     /// too, the index's statements would queue behind the fsyncs of concurrent stores.
     public static func with<Result: Sendable>(
-        root: String, threads: Int = 16, _ body: (FileBlobStore) async throws -> Result
+        root: String, threads: Int = 16, directWrites: Bool = true, _ body: (FileBlobStore) async throws -> Result
     ) async throws -> Result {
         let pool = NIOThreadPool(numberOfThreads: max(1, threads))
         pool.start()
         let result: Result
         do {
-            result = try await body(try await FileBlobStore(root: root, threadPool: pool))
+            result = try await body(try await FileBlobStore(root: root, threadPool: pool, directWrites: directWrites))
         } catch {
             try? await pool.shutdownGracefully()
             throw error
