@@ -27,6 +27,22 @@ struct FileBlobStoreTests {
         }
     }
 
+    @Test("a blob or range of up to 1 MiB comes in one chunk, whatever chunkSize")
+    func smallBlobsInOneRead() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await FileBlobStore(root: directory.path, chunkSize: 64 * 1024)
+            let key = try #require(Self.key)
+            let bytes = ByteBuffer(bytes: (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 >> 3) })
+            _ = try await store.put(key, bytes: bytes)
+            var chunks: [ByteBuffer] = []
+            for try await chunk in try await store.get(key) { chunks.append(chunk) }
+            #expect(chunks == [bytes])
+            chunks = []
+            for try await chunk in try await store.get(key, range: 1000..<301_000) { chunks.append(chunk) }
+            #expect(chunks == [bytes.getSlice(at: 1000, length: 300_000)])
+        }
+    }
+
     /// Sizes around the 4 KiB blocks of direct writes and the 256 KiB staging buffer.
     static let directSizes = [
         0, 1, 511, 4095, 4096, 4097, (256 << 10) - 1, 256 << 10, (256 << 10) + 1, (1 << 20) + 1, 3 * (1 << 20) + 5,

