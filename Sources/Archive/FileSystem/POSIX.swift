@@ -36,19 +36,27 @@ package enum POSIX {
         #endif
     }
 
-    /// `count` bytes at `offset` of the file, however many calls it takes.
+    /// `count` bytes at `offset` of the file (`pwrite`), or at the file's position when
+    /// `offset` is nil (`write`), however many calls it takes.
     static func writeAll(
-        _ descriptor: Int32, _ bytes: UnsafeRawPointer, count: Int, at offset: Int, path: String
+        _ descriptor: Int32, _ bytes: UnsafeRawPointer, count: Int, at offset: Int?, path: String
     ) throws(Failure) {
         var written = 0
         while written < count {
-            let result = pwrite(descriptor, bytes + written, count - written, off_t(offset + written))
+            let result =
+                if let offset {
+                    pwrite(descriptor, bytes + written, count - written, off_t(offset + written))
+                } else {
+                    write(descriptor, bytes + written, count - written)
+                }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw Failure(call: "pwrite", path: path, errorNumber: errno)
+                throw Failure(call: offset == nil ? "write" : "pwrite", path: path, errorNumber: errno)
             }
             // Nothing written and no error: retrying would spin.
-            if result == 0 { throw Failure(call: "pwrite", path: path, errorNumber: EIO) }
+            if result == 0 {
+                throw Failure(call: offset == nil ? "write" : "pwrite", path: path, errorNumber: EIO)
+            }
             written += result
         }
     }
@@ -64,15 +72,11 @@ package enum POSIX {
     package static func writeAll(_ descriptor: Int32, _ buffer: ByteBuffer, path: String) throws(Failure) {
         var failure: Failure?
         buffer.withUnsafeReadableBytes { bytes in
-            var written = 0
-            while written < bytes.count, let base = bytes.baseAddress {
-                let count = write(descriptor, base + written, bytes.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = Failure(call: "write", path: path, errorNumber: errno)
-                    return
-                }
-                written += count
+            guard let base = bytes.baseAddress else { return }
+            do throws(Failure) {
+                try writeAll(descriptor, base, count: bytes.count, at: nil, path: path)
+            } catch {
+                failure = error
             }
         }
         if let failure { throw failure }
