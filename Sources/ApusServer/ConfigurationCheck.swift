@@ -148,7 +148,7 @@ public struct ConfigurationCheck: Sendable {
                 return [Finding(verdict: .failed, subject: subject, detail: "\(existing) is not writable")]
             }
             do {
-                let store = try await FileBlobStore(root: root)
+                let store = try await FileBlobStore(root: root, directWrites: configuration.directWrites)
                 return [await probe(store, subject: subject, location: "the directory \(root)")]
             } catch {
                 return [Finding(verdict: .failed, subject: subject, detail: "cannot be used: \(error)")]
