@@ -85,6 +85,14 @@ package enum POSIX {
     /// Up to `count` bytes from `offset`; fewer only at the end of the file.
     package static func read(_ descriptor: Int32, offset: Int, count: Int, path: String) throws(Failure) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: count)
+        try read(descriptor, offset: offset, count: count, into: &buffer, path: path)
+        return buffer
+    }
+
+    /// Appends up to `count` bytes from `offset` to `buffer`; fewer only at the end of the file.
+    static func read(
+        _ descriptor: Int32, offset: Int, count: Int, into buffer: inout ByteBuffer, path: String
+    ) throws(Failure) {
         var failure: Failure?
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
             var total = 0
@@ -101,7 +109,6 @@ package enum POSIX {
             return total
         }
         if let failure { throw failure }
-        return buffer
     }
 
     static func synchronize(_ descriptor: Int32, path: String) throws(Failure) {
