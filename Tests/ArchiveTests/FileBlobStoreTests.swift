@@ -133,6 +133,48 @@ struct FileBlobStoreTests {
         }
     }
 
+    @Test("a prefetch brings a blob's first bytes into the page cache; a missing blob is passed over")
+    func prefetchReadsAhead() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try await FileBlobStore(root: directory.path)
+            let key = try #require(BlobKey("1.2.3/prefetched.dcm"))
+            let size = 8 << 20
+            _ = try await store.put(key, bytes: ByteBuffer(repeating: 0x5A, count: size))
+            let path = store.path(of: key)
+            let descriptor = open(path, O_RDONLY)
+            #expect(descriptor >= 0)
+            defer { close(descriptor) }
+            // Written past the page cache already; this makes sure of it where the file system
+            // took the data through the cache (tmpfs keeps it whatever, and passes trivially).
+            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+            let missing = try #require(BlobKey("1.2.3/missing.dcm"))
+            await store.prefetch([missing, key], bytes: 4 << 20)
+            var resident = 0
+            for _ in 0..<200 {
+                resident = try Self.residentPages(descriptor, size: size)
+                if resident >= 1024 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // The first 4 MiB (1024 pages of 4 KiB) were asked for.
+            #expect(resident >= 1024, "\(resident) of the first 1024 pages in the page cache")
+        }
+    }
+
+    /// How many of a file's pages are in the page cache (mincore over a mapping of it).
+    static func residentPages(_ descriptor: Int32, size: Int) throws -> Int {
+        let mapping = mmap(nil, size, PROT_READ, MAP_SHARED, descriptor, 0)
+        guard let mapping, mapping != MAP_FAILED else {
+            throw POSIX.Failure(call: "mmap", path: "", errorNumber: errno)
+        }
+        defer { munmap(mapping, size) }
+        let pages = (size + 4095) / 4096
+        var vector = [UInt8](repeating: 0, count: pages)
+        guard mincore(mapping, size, &vector) == 0 else {
+            throw POSIX.Failure(call: "mincore", path: "", errorNumber: errno)
+        }
+        return vector.reduce(0) { $0 + Int($1 & 1) }
+    }
+
     @Test("while a put is in progress nothing is visible under its key; afterwards only the blob is")
     func temporaryFileNeverVisible() async throws {
         try await TemporaryDirectory.with { directory in

@@ -28,9 +28,17 @@ public protocol BlobStore: Sendable {
     /// Removes the leftovers of puts that never finished (temporary files, incomplete
     /// multipart uploads) older than `age` seconds; returns how many.
     func removeIncomplete(olderThan age: Double) async throws -> Int
+
+    /// A hint that the first `bytes` of these blobs will be read soon, in this order: a store
+    /// that can start reading ahead does, so that the reads overlap with what the reader does
+    /// meanwhile. Never fails; a blob that is not there is reported by the `get` that follows.
+    func prefetch(_ keys: [BlobKey], bytes: Int) async
 }
 
 extension BlobStore {
+    /// Reads nothing ahead: an object store's request starts when its `get` does.
+    public func prefetch(_ keys: [BlobKey], bytes: Int) async {}
+
     /// Writes one buffer.
     public func put(_ key: BlobKey, bytes: ByteBuffer) async throws -> Int {
         try await put(key, chunks: ByteBufferChunks([bytes]))

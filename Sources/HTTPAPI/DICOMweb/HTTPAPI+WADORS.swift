@@ -71,7 +71,7 @@ extension HTTPAPI {
         let multipart = MultipartWriter()
         let archive = self.archive
         let body = ResponseBody { writer in
-            for instance in instances {
+            for try await instance in archive.prefetching(StoredInstanceList(instances)) {
                 try await writer.write(
                     multipart.partHeader(
                         contentType: "application/dicom; transfer-syntax=\(instance.transferSyntaxUID)",

@@ -29,7 +29,7 @@ extension HTTPAPI {
             var zip = ZIPWriter(modified: DOSTimestamp(secondsSince1970: time(nil)))
             var names = ZIPArchiveNames(archive: archive)
             do {
-                for try await instance in instances {
+                for try await instance in archive.prefetching(instances) {
                     let path = try await names.path(for: instance)
                     try await writer.write(try zip.startEntry(name: path, expectedSize: instance.size))
                     for try await chunk in try await archive.content(of: instance) {

@@ -24,24 +24,6 @@ enum ZIPNegotiation {
     }
 }
 
-/// Stored instances already listed, as the async sequence `zipArchiveResponse` takes.
-struct StoredInstanceList: AsyncSequence, Sendable {
-    typealias Element = StoredInstance
-    let instances: [StoredInstance]
-
-    init(_ instances: [StoredInstance]) {
-        self.instances = instances
-    }
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var remaining: ArraySlice<StoredInstance>
-
-        mutating func next() async -> StoredInstance? { remaining.popFirst() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: instances[...]) }
-}
-
 extension RetrieveTarget {
     /// What a browser saves the archive as: the UID of what was asked for.
     var zipFilename: String { (instance ?? series ?? study) + ".zip" }

@@ -1,0 +1,82 @@
+/// Instances in the order given, each one's blob announced to the blob store (`prefetch`) a
+/// few instances before the consumer reaches it, so that the files store reads the next ones
+/// from the disk while this one is sent. Right after a study was stored (its files written
+/// past the page cache), one file read after the other left the disk mostly idle.
+///
+/// The announced window holds at most `count` instances and `bytes` of their first bytes
+/// (`bytesEach` of each), and is topped up when half of it has been consumed, so that the
+/// store is asked once every few instances, not once for each.
+public struct PrefetchingInstances<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
+where Base.Element == StoredInstance {
+    public typealias Element = StoredInstance
+
+    let base: Base
+    let blobs: any BlobStore
+    let window: Window
+
+    struct Window: Sendable {
+        var count = 16
+        var bytes = 16 << 20
+        var bytesEach = 4 << 20
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+        let blobs: any BlobStore
+        let window: Window
+        var announced: [StoredInstance] = []
+        var position = 0
+        var announcedBytes = 0
+        /// Top up when this few announced instances are left: half of what the last top-up left.
+        var refillAt = 0
+        var baseEnded = false
+
+        public mutating func next() async throws -> StoredInstance? {
+            if !baseEnded, announced.count - position <= refillAt {
+                try await topUp()
+                refillAt = (announced.count - position) / 2
+            }
+            guard position < announced.count else { return nil }
+            let instance = announced[position]
+            position += 1
+            announcedBytes -= announcedSize(instance)
+            if position == announced.count {
+                announced.removeAll(keepingCapacity: true)
+                position = 0
+            }
+            return instance
+        }
+
+        private mutating func topUp() async throws {
+            var added: [BlobKey] = []
+            while announced.count - position < window.count, announcedBytes < window.bytes || added.isEmpty {
+                guard let instance = try await base.next() else {
+                    baseEnded = true
+                    break
+                }
+                announced.append(instance)
+                announcedBytes += announcedSize(instance)
+                added.append(instance.blobKey)
+            }
+            await blobs.prefetch(added, bytes: window.bytesEach)
+        }
+
+        private func announcedSize(_ instance: StoredInstance) -> Int {
+            Swift.min(instance.size, window.bytesEach)
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: base.makeAsyncIterator(), blobs: blobs, window: window)
+    }
+}
+
+extension Archive {
+    /// The instances, their blobs read ahead of the consumer where the blob store can
+    /// (`PrefetchingInstances`): for retrievals that send instance after instance.
+    public func prefetching<Instances: AsyncSequence & Sendable>(
+        _ instances: Instances
+    ) -> PrefetchingInstances<Instances> where Instances.Element == StoredInstance {
+        PrefetchingInstances(base: instances, blobs: blobs, window: .init())
+    }
+}
