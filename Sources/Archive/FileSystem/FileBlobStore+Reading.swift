@@ -38,7 +38,6 @@ extension FileBlobStore {
     /// starts the reads and returns), so that several files are read from the disk at once
     /// while the one before them is sent.
     public func prefetch(_ keys: [BlobKey], bytes: Int) async {
-        guard !keys.isEmpty else { return }
         let files = keys.map { path(of: $0) }
         _ = try? await run(key: nil, "prefetch") {
             for file in files {

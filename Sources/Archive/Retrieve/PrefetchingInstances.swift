@@ -48,6 +48,10 @@ where Base.Element == StoredInstance {
         }
 
         private mutating func topUp() async throws {
+            // With nothing announced left, the first instance pulled is handed out at once and
+            // read straight away: announcing it would only delay that (a single instance's
+            // retrieval then asks the store nothing).
+            let firstIsNext = announced.count == position
             var added: [BlobKey] = []
             while announced.count - position < window.count, announcedBytes < window.bytes || added.isEmpty {
                 guard let instance = try await base.next() else {
@@ -58,7 +62,8 @@ where Base.Element == StoredInstance {
                 announcedBytes += announcedSize(instance)
                 added.append(instance.blobKey)
             }
-            await blobs.prefetch(added, bytes: window.bytesEach)
+            let keys = firstIsNext ? Array(added.dropFirst()) : added
+            if !keys.isEmpty { await blobs.prefetch(keys, bytes: window.bytesEach) }
         }
 
         private func announcedSize(_ instance: StoredInstance) -> Int {
