@@ -64,4 +64,21 @@ struct PrefetchingInstancesTests {
         #expect(calls.count <= 1 + count / (perWindow / 2))
         #expect(count > 1 || calls.isEmpty, "a single instance is read at once, with nothing to announce")
     }
+
+    @Test("instances opened by position (C-GET, C-MOVE): each one after the first was announced before it was opened")
+    func readAheadByPosition() async throws {
+        let store = RecordingBlobStore()
+        let stored = try Self.instances(40, size: 512 << 10)
+        let readAhead = InstanceReadAhead(
+            PrefetchingInstances(base: StoredInstanceList(stored), blobs: store, window: .init()))
+        for (index, instance) in stored.enumerated() {
+            let announced = Array(store.calls.withLock { $0.joined() })
+            #expect(announced.contains(instance.blobKey) == (index > 0), "instance \(index)")
+            await readAhead.reached(index)
+            // A repeated or earlier position changes nothing.
+            await readAhead.reached(index)
+            await readAhead.reached(0)
+        }
+        #expect(Array(store.calls.withLock { $0.joined() }) == stored.dropFirst().map(\.blobKey))
+    }
 }

@@ -8,7 +8,7 @@ public struct StoredInstanceList: AsyncSequence, Sendable {
         self.instances = instances
     }
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         var remaining: ArraySlice<StoredInstance>
 
         public mutating func next() async -> StoredInstance? { remaining.popFirst() }

@@ -76,6 +76,8 @@ where Base.Element == StoredInstance {
     }
 }
 
+extension PrefetchingInstances.AsyncIterator: Sendable where Base.AsyncIterator: Sendable {}
+
 extension Archive {
     /// The instances, their blobs read ahead of the consumer where the blob store can
     /// (`PrefetchingInstances`): for retrievals that send instance after instance.
