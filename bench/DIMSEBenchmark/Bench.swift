@@ -76,6 +76,7 @@ enum Bench {
                 associations: options.associations, window: options.window, passes: 1,
                 dcmtkEchoes: options.dcmtkEchoes, limit: limit)
             if let memory = server.memory() { figures["rss.store"] = Double(memory.peak) / 1_048_576 }
+            figures.merge(try await get(endpoint, options: options)) { _, new in new }
             if options.findInstances > 0 {
                 figures.merge(try await find(endpoint, server: server, options: options)) { _, new in new }
             }
@@ -163,6 +164,22 @@ enum Bench {
             figures["ct.dcmtk"] = rate * Double(size) / 1_000_000
         }
         return figures
+    }
+
+    /// C-GET of the CT study stored last, at once (its files may not be in the page cache
+    /// yet, as for a study a radiologist opens as soon as it arrives) and again.
+    static func get(_ endpoint: Endpoint, options: Options) async throws -> [String: Double] {
+        let study = Instances.study(workload: options.window > 1 ? 8 : 4)
+        let timeout = Duration.seconds(options.seconds)
+        let first = try await Workloads.get(study: study, on: endpoint, timeout: timeout)
+        let again = try await Workloads.get(study: study, on: endpoint, timeout: timeout)
+        guard first.instances == options.ct, again.instances == options.ct else {
+            throw BenchmarkError("C-GET brought \(first.instances) and \(again.instances) of \(options.ct) instances")
+        }
+        log(
+            "C-GET of a CT study ×\(first.instances): first \(format(first.megabytesPerSecond)) MB/s, "
+                + "again \(format(again.megabytesPerSecond)) MB/s")
+        return ["get.first": first.megabytesPerSecond, "get.again": again.megabytesPerSecond]
     }
 
     /// Indexes the C-FIND corpus, then times the study-level queries.

@@ -20,6 +20,8 @@ enum Table {
         Row(id: "ct.selfcpu", label: "client+server CPU per CT MB, 1 assoc.", unit: "µs", higherIsBetter: false),
         Row(id: "ct.csw", label: "context switches per CT, 1 assoc.", unit: "", higherIsBetter: false),
         Row(id: "rss.store", label: "peak RSS after the stores", unit: "MiB", higherIsBetter: false),
+        Row(id: "get.first", label: "C-GET CT study just stored, 1 assoc.", unit: "MB/s", higherIsBetter: true),
+        Row(id: "get.again", label: "C-GET CT study again, 1 assoc.", unit: "MB/s", higherIsBetter: true),
         Row(id: "find.ingest", label: "C-FIND corpus ingest, N assoc.", unit: "inst/s", higherIsBetter: true),
         Row(id: "find.count", label: "instances indexed for C-FIND", unit: "", higherIsBetter: true),
         Row(id: "find.id.median", label: "C-FIND study by PatientID, median", unit: "ms", higherIsBetter: false),

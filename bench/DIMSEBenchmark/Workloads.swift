@@ -3,6 +3,7 @@ import DICOM
 import DICOMNetwork
 import Foundation
 import NIOCore
+import Synchronization
 
 extension Workloads {
     /// `count` C-ECHOs on one association after a few warm-up ones, each timed; stops early at `limit`.
@@ -70,5 +71,49 @@ extension Workloads {
         }
         try await association.release()
         return (latencies, wrong)
+    }
+
+    /// What a C-GET brought back, and in how long (request to final response).
+    struct GetRun: Sendable {
+        var instances = 0
+        var bytes = 0
+        var seconds = 0.0
+
+        var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
+    }
+
+    /// A C-GET of a CT study on one association, the instances counted and dropped as they
+    /// come (a viewer or a PACS pulling a study over DICOM).
+    static func get(study: String, on endpoint: Endpoint, timeout: Duration) async throws -> GetRun {
+        let association = try await DICOMClient.connect(
+            host: endpoint.host, port: endpoint.port, callingAETitle: "BENCH", calledAETitle: endpoint.aeTitle,
+            presentationContexts: [
+                ProposedPresentationContext(abstractSyntax: .studyRootQueryRetrieveInformationModelGet),
+                ProposedPresentationContext(
+                    abstractSyntax: .ctImageStorage, transferSyntaxes: [.explicitVRLittleEndian]),
+            ],
+            roleSelections: [
+                UserInformation.RoleSelection(sopClassUID: .ctImageStorage, scuRole: false, scpRole: true)
+            ],
+            maximumPDULength: endpoint.maximumPDULength,
+            options: DICOMClient.Options(connectTimeout: timeout, associationTimeout: timeout))
+        var identifier = DataSet()
+        identifier.set(.queryRetrieveLevel, string: "STUDY")
+        identifier.set(.studyInstanceUID, string: study)
+        let received = Mutex(GetRun())
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try await association.get(identifier) { instance in
+            received.withLock { run in
+                run.instances += 1
+                run.bytes += instance.dataSet.readableBytes
+            }
+            return .success
+        }
+        var run = received.withLock { $0 }
+        run.seconds = (clock.now - start).seconds
+        try await association.release()
+        guard result.status.isSuccess else { throw BenchmarkError("C-GET answered \(result.status)") }
+        return run
     }
 }
