@@ -101,6 +101,7 @@ func startOrthanc(executable: String, directory: String, noDelay: Bool) throws -
         "DicomAet": "ORTHANC",
         "DicomPort": port,
         "DicomAlwaysAllowFind": true,
+        "DicomAlwaysAllowGet": true,
     ]
     let path = directory + "/orthanc.json"
     let data = try JSONSerialization.data(withJSONObject: configuration, options: [.prettyPrinted, .sortedKeys])
