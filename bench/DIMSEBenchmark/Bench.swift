@@ -173,8 +173,9 @@ enum Bench {
         let timeout = Duration.seconds(options.seconds)
         let first = try await Workloads.get(study: study, on: endpoint, timeout: timeout)
         let again = try await Workloads.get(study: study, on: endpoint, timeout: timeout)
-        guard first.instances == options.ct, again.instances == options.ct else {
-            throw BenchmarkError("C-GET brought \(first.instances) and \(again.instances) of \(options.ct) instances")
+        // The store workload may have stopped at its time limit with part of the study.
+        guard first.instances > 0, again.instances == first.instances else {
+            throw BenchmarkError("C-GET brought \(first.instances), then \(again.instances) instances")
         }
         log(
             "C-GET of a CT study ×\(first.instances): first \(format(first.megabytesPerSecond)) MB/s, "
