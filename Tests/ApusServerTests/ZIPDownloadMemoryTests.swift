@@ -6,7 +6,8 @@ import Testing
 
 /// A 1 GiB study downloaded as ZIP (WADO-RS, Accept: application/zip) from the real
 /// `apus serve`, with curl, twice: the server's resident memory, sampled from /proc while the
-/// second archive streams, may not grow by more than a few MiB, and the archive checks with unzip.
+/// second archive streams, may grow by less than half of one instance (chunks are held, never
+/// an instance, let alone the study), and the archive checks with unzip.
 @Suite("ZIP download memory")
 struct ZIPDownloadMemoryTests {
     static let instances = 16
@@ -47,7 +48,8 @@ struct ZIPDownloadMemoryTests {
                 Double(before) / 1_048_576, Double(second.peak) / 1_048_576, Double(growth) / 1_048_576,
                 second.samples))
         #expect(second.size > Double(Self.instances * Self.pixelBytes))
-        #expect(growth < 16 << 20, "RSS grew by \(growth >> 20) MiB")
+        // Typically 2–6 MiB; up to 11.5 seen in full runs, where other work shares the two cores.
+        #expect(growth < Self.pixelBytes / 2, "RSS grew by \(growth >> 20) MiB")
         let test = try await Tools.runDetached("/usr/bin/unzip", ["-tq", archive])
         #expect(test.output.contains("No errors detected"), "\(test.output)")
     }
