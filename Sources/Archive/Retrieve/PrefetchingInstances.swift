@@ -24,42 +24,35 @@ where Base.Element == StoredInstance {
         var base: Base.AsyncIterator
         let blobs: any BlobStore
         let window: Window
-        var announced: [StoredInstance] = []
-        var position = 0
-        var announcedBytes = 0
+        /// Pulled from the base and announced, not yet handed out.
+        var ahead: [StoredInstance] = []
         /// Top up when this few announced instances are left: half of what the last top-up left.
         var refillAt = 0
         var baseEnded = false
 
         public mutating func next() async throws -> StoredInstance? {
-            if !baseEnded, announced.count - position <= refillAt {
+            if !baseEnded, ahead.count <= refillAt {
                 try await topUp()
-                refillAt = (announced.count - position) / 2
+                refillAt = ahead.count / 2
             }
-            guard position < announced.count else { return nil }
-            let instance = announced[position]
-            position += 1
-            announcedBytes -= announcedSize(instance)
-            if position == announced.count {
-                announced.removeAll(keepingCapacity: true)
-                position = 0
-            }
-            return instance
+            guard !ahead.isEmpty else { return nil }
+            return ahead.removeFirst()
         }
 
         private mutating func topUp() async throws {
             // With nothing announced left, the first instance pulled is handed out at once and
             // read straight away: announcing it would only delay that (a single instance's
             // retrieval then asks the store nothing).
-            let firstIsNext = announced.count == position
+            let firstIsNext = ahead.isEmpty
+            var bytes = ahead.reduce(0) { $0 + announcedSize($1) }
             var added: [BlobKey] = []
-            while announced.count - position < window.count, announcedBytes < window.bytes || added.isEmpty {
+            while ahead.count < window.count, bytes < window.bytes || added.isEmpty {
                 guard let instance = try await base.next() else {
                     baseEnded = true
                     break
                 }
-                announced.append(instance)
-                announcedBytes += announcedSize(instance)
+                ahead.append(instance)
+                bytes += announcedSize(instance)
                 added.append(instance.blobKey)
             }
             let keys = firstIsNext ? Array(added.dropFirst()) : added
