@@ -65,13 +65,18 @@ extension PostgresIndexStore {
     }
 
     /// The session is over: the connection broke or could not be made, or the server ended it
-    /// (57P01…57P03 shutting down or starting, class 08 connection exceptions).
+    /// (57P01…57P03 shutting down or starting, class 08 connection exceptions). A statement
+    /// sent on a connection that is closing because the server ended it fails as closed by the
+    /// client, with the server's reason underneath (seen under load when a restart's FATAL
+    /// arrived between two statements); closed for another reason, it is not retried.
     static func isConnectionLost(_ error: any Error) -> Bool {
         if error is LeasedConnectionClosed { return true }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .serverClosedConnection, .connectionError, .uncleanShutdown:
             return true
+        case .clientClosedConnection:
+            return error.underlying.map(isConnectionLost) ?? false
         case .server:
             guard let state = error.serverInfo?[.sqlState] else { return false }
             return ["57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("08")
