@@ -101,4 +101,42 @@ struct ServerShutdownTests {
             }
         }
     }
+
+    /// Connections that arrive as the server is cancelled: NIO may have accepted some that the
+    /// accept loop has not taken yet. Each must still be closed, and none dropped with its
+    /// writer open, which NIO traps on (a replica crashed so on SIGTERM under load). The race
+    /// needs a burst of connections at the moment of cancellation, so it is run several times.
+    @Test func connectionsArrivingAtShutdownAreClosed() async throws {
+        for _ in 0..<10 {
+            let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
+            let server = DICOMServer(configuration: .init(host: "127.0.0.1", port: 0, policy: testPolicy()))
+            let connections = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await server.run { address in portFound.yield(address.port ?? 0) }
+                }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                var connections: [any Channel] = []
+                for _ in 0..<32 {
+                    guard
+                        let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                            .connect(host: "127.0.0.1", port: port).get()
+                    else { break }
+                    connections.append(channel)
+                    if connections.count == 24 { group.cancelAll() }
+                }
+                try await group.waitForAll()
+                return connections
+            }
+            #expect(connections.count >= 24)
+            for connection in connections {
+                // Closed by the server, not left open until the fallback closes it here.
+                let started = ContinuousClock.now
+                let fallback = connection.eventLoop.scheduleTask(in: .seconds(5)) { connection.close(promise: nil) }
+                try? await connection.closeFuture.get()
+                fallback.cancel()
+                #expect(started.duration(to: .now) < .seconds(5), "a connection was left open")
+            }
+        }
+    }
 }

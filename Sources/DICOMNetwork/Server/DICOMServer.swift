@@ -48,7 +48,13 @@ public struct DICOMServer: Sendable {
         }
     }
 
-    private typealias Listener = NIOAsyncChannel<AcceptorSession.Channel, Never>
+    /// A bound port: its channel, and the connections it accepted that no session has yet.
+    private struct Listener: Sendable {
+        let channel: NIOAsyncChannel<AcceptorSession.Channel, Never>
+        let accepted: AcceptedConnections
+
+        var address: SocketAddress? { channel.channel.localAddress }
+    }
 
     public let configuration: Configuration
     /// The event loops of the connections: NIO's shared group unless one is given.
@@ -89,14 +95,14 @@ public struct DICOMServer: Sendable {
             do {
                 secure = try await bind(port: tls.port, tls: tlsContext)
             } catch {
-                try? await plain?.channel.close()
+                try? await plain?.channel.channel.close()
                 throw error
             }
         } else {
             secure = nil
         }
-        if let address = plain?.channel.localAddress { onListening(address) }
-        if let address = secure?.channel.localAddress { onTLSListening(address) }
+        if let address = plain?.address { onListening(address) }
+        if let address = secure?.address { onTLSListening(address) }
 
         let policy = configuration.policy
         let session = AcceptorSession(
@@ -122,12 +128,19 @@ public struct DICOMServer: Sendable {
         let handler = UpperLayerHandler.Configuration(
             role: .acceptor, artimTimeout: TimeAmount(policy.artimTimeout),
             idleTimeout: policy.idleTimeout.map(TimeAmount.init), maximumPDULength: policy.maximumPDULength)
-        return try await ServerBootstrap(group: eventLoopGroup)
+        let accepted = AcceptedConnections()
+        let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Refused once shutdown has begun. NIO leaves a connection whose set-up
+                    // failed open, so it is closed here.
+                    guard accepted.admit(channel) else {
+                        channel.close(promise: nil)
+                        throw ChannelError.ioOnClosedChannel
+                    }
                     // The context of the moment: a rotated certificate serves from the next connection on.
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
@@ -138,15 +151,32 @@ public struct DICOMServer: Sendable {
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
                 }
             }
+        return Listener(channel: channel, accepted: accepted)
     }
 
+    /// Accepts until the listener closes. Cancellation (shutdown) closes the connections not
+    /// taken yet, then the listener, rather than ending the accept loop: a cancelled loop would
+    /// drop the connections it holds at once, before they are closed (`AcceptedConnections`).
+    /// So the loop runs in a task of its own, which the caller's cancellation does not reach,
+    /// and hands every connection it gets to a session; once the listener is closed, the
+    /// sessions are cancelled, as the ones in progress would have been.
     private static func serve(_ listener: Listener, session: AcceptorSession) async throws {
-        try await listener.executeThenClose { connections in
-            try await withThrowingDiscardingTaskGroup { group in
-                for try await connection in connections {
-                    group.addTask { await session.run(connection) }
+        let accepting = Task {
+            try await listener.channel.executeThenClose { connections in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in connections {
+                        listener.accepted.take(connection.channel)
+                        group.addTask { await session.run(connection) }
+                    }
+                    group.cancelAll()
                 }
             }
+        }
+        try await withTaskCancellationHandler {
+            try await accepting.value
+        } onCancel: {
+            let channel = listener.channel.channel
+            listener.accepted.closeUntaken(on: channel.eventLoop).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 }
