@@ -262,10 +262,7 @@ struct Balancer {
     func waitUntilServing() async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            let request = HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)/readyz")
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
-                (try? await response.body.collect(upTo: 1 << 16)) != nil, response.status == .ok
-            {
+            if await PostgresRestartTests.readiness(httpPort).status == 200 {
                 // Two more check intervals, so that a replica just started has risen in both backends.
                 try await Task.sleep(for: .milliseconds(400))
                 return
