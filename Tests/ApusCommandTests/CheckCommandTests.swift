@@ -1,7 +1,7 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 import Testing
 
 /// `apus check` against the real things: a writable and a read-only data directory (the
@@ -99,10 +99,10 @@ struct CheckCommandTests {
         let endpoint = try Self.environment("APUS_TEST_S3_ENDPOINT", start: #"eval "$(scripts/s3-for-tests start)""#)
         let bucket = "apus-check-" + UUID().uuidString.lowercased().prefix(12)
         // moto_server takes an unsigned bucket creation.
-        var create = URLRequest(url: try #require(URL(string: "\(endpoint)/\(bucket)")))
-        create.httpMethod = "PUT"
-        let (_, response) = try await URLSession.shared.data(for: create)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        var create = HTTPClientRequest(url: "\(endpoint)/\(bucket)")
+        create.method = .PUT
+        let response = try await HTTPClient.shared.execute(create, timeout: .seconds(30))
+        #expect(response.status == .ok)
         let directory = try TemporaryDirectory()
         func settings(_ bucket: String) -> [String: Any] {
             [

@@ -1,9 +1,8 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// `/metrics` of the real `apus serve`: the Prometheus text the ServiceMonitor in deploy/
 /// scrapes, with the counters the Grafana dashboard reads moving as the archive works.
@@ -37,13 +36,10 @@ import Testing
         #expect(metrics.body.contains("apus_http_request_duration_seconds_bucket"))
     }
 
-    private func get(_ url: String) async throws -> (status: Int, contentType: String, body: String) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
-        let http = response as? HTTPURLResponse
-        return (
-            http?.statusCode ?? 0, http?.value(forHTTPHeaderField: "Content-Type") ?? "",
-            String(decoding: data, as: UTF8.self)
-        )
+    private func get(_ url: String) async throws -> (status: UInt, contentType: String, body: String) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (response.status.code, response.headers.first(name: "Content-Type") ?? "", String(buffer: body))
     }
 
     /// `name{labels} value` lines by their name-and-labels.
